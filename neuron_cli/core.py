@@ -1,0 +1,286 @@
+"""Pure computation on NumPy arrays: products, sums, z, outputs, derivatives and one step of gradient descent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .activations import ActivationSpec, get
+from .errors import NeuronError
+
+Array = np.ndarray
+
+LOSSES = ("half_sse", "mse", "binary_crossentropy")
+KERAS_EPSILON = 1e-7  # keras.config.epsilon(): binary_crossentropy clips probabilities to [eps, 1 - eps]
+
+
+def weighted_sums(inputs: Array, weights: Array) -> Array:
+    """sum_i x_i * w_ji for every neuron j, added left to right, for one input row (m,) or many (rows, m).
+
+    One fixed order of addition, so that a row gives the same bits alone, in a stream, or in the table.
+    """
+    total = inputs[..., 0, None] * weights[:, 0]
+    for i in range(1, weights.shape[1]):
+        total += inputs[..., i, None] * weights[:, i]
+    return total
+
+
+@dataclass(frozen=True, eq=False)
+class Layer:
+    """Neurons that share their inputs: `weights` has a row per neuron (neurons x inputs), `bias` one per neuron."""
+
+    weights: Array
+    bias: Array
+    activation: ActivationSpec
+
+    @classmethod
+    def create(
+        cls,
+        weights: Sequence[float] | Sequence[Sequence[float]] | Array,
+        bias: float | Sequence[float] | Array = 0.0,
+        activation: str | ActivationSpec = "linear",
+    ) -> Layer:
+        """A layer from plain numbers: one neuron's weights (a flat list) or a row per neuron."""
+        matrix = np.array(weights, dtype=np.float64, ndmin=2)
+        if matrix.ndim != 2 or matrix.size == 0:
+            raise NeuronError(f"weights must be a non-empty list of rows (neurons x inputs), got shape {matrix.shape}")
+        spec = get(activation)
+        spec.check_size(matrix.shape[0])
+        return cls(matrix, broadcast_bias(bias, matrix.shape[0]), spec)
+
+    @classmethod
+    def from_kernel(
+        cls,
+        kernel: Sequence[Sequence[float]] | Array,
+        bias: float | Sequence[float] | Array = 0.0,
+        activation: str | ActivationSpec = "linear",
+    ) -> Layer:
+        """A layer from Keras's layout: `kernel` is inputs x outputs, as `Dense.get_weights()[0]` returns it."""
+        matrix = np.array(kernel, dtype=np.float64, ndmin=2)
+        return cls.create(matrix.T, bias, activation)
+
+    @property
+    def input_size(self) -> int:
+        return int(self.weights.shape[1])
+
+    @property
+    def neurons(self) -> int:
+        return int(self.weights.shape[0])
+
+    @property
+    def output_size(self) -> int:
+        return self.activation.output_size(self.neurons)
+
+    def z(self, inputs: Array) -> Array:
+        with np.errstate(all="ignore"):
+            return weighted_sums(inputs, self.weights) + self.bias
+
+    def __call__(self, inputs: Array) -> Array:
+        """The outputs for one input row (m,) or for a block of rows (rows, m)."""
+        return self.activation(self.z(np.asarray(inputs, dtype=np.float64)))
+
+    def forward(self, inputs: Array) -> LayerPass:
+        """Every step for one input row: products, sums, z, each neuron's value and the outputs."""
+        x = np.asarray(inputs, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            products = x * self.weights
+            sums = weighted_sums(x, self.weights)
+            z = sums + self.bias
+        return LayerPass(self, x, products, sums, z, self.activation.neuron_values(z), self.activation(z))
+
+
+def broadcast_bias(bias: float | Sequence[float] | Array, neurons: int) -> Array:
+    values = np.array(bias, dtype=np.float64).reshape(-1)
+    if values.size == 1:
+        return np.full(neurons, values[0])
+    if values.size != neurons:
+        raise NeuronError(
+            f"b has {values.size} values but the layer has {neurons} neuron{'s' if neurons != 1 else ''}; "
+            "give one bias shared by all, or one per neuron"
+        )
+    return values
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """Derivatives of each neuron's value a_j: d a_j/d z_j, d a_j/d w_ji, d a_j/d b_j and d a_j/d x_i."""
+
+    dz: Array  # (neurons,)
+    dw: Array  # (neurons, inputs)
+    db: Array  # (neurons,)
+    dx: Array  # (neurons, inputs)
+
+
+@dataclass(frozen=True, eq=False)
+class LayerPass:
+    """One layer's forward pass on one input row, every intermediate kept."""
+
+    layer: Layer
+    inputs: Array  # (inputs,)
+    products: Array  # (neurons, inputs): x_i * w_ji
+    weighted_sums: Array  # (neurons,)
+    z: Array  # (neurons,)
+    values: Array  # (neurons,): what each neuron shows, f(z_j) (for glu's gates, sigmoid(z_j))
+    outputs: Array  # (outputs,): what the layer passes on
+
+    def gradient(self) -> Gradient:
+        jacobian = self.layer.activation.neuron_jacobian(self.z)
+        own = np.diagonal(jacobian).copy()
+        with np.errstate(all="ignore"):
+            return Gradient(own, own[:, None] * self.inputs, own, jacobian @ self.layer.weights)
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """Layers stacked one after another, each taking the previous one's outputs (Keras's Dense, in sequence)."""
+
+    layers: tuple[Layer, ...]
+
+    def __post_init__(self) -> None:
+        if not self.layers:
+            raise NeuronError("a model needs at least one layer")
+        for number, (before, after) in enumerate(zip(self.layers, self.layers[1:]), start=2):
+            if after.input_size != before.output_size:
+                raise NeuronError(
+                    f"layer {number} takes {after.input_size} inputs but layer {number - 1} gives "
+                    f"{before.output_size} outputs; the sizes of neighbouring layers must chain"
+                )
+
+    @property
+    def input_size(self) -> int:
+        return self.layers[0].input_size
+
+    @property
+    def output_size(self) -> int:
+        return self.layers[-1].output_size
+
+    def check_inputs(self, count: int, where: str) -> None:
+        """An error unless `count` input values fit the first layer; `where` names them (-x, line 7)."""
+        expected = self.input_size
+        if count == expected:
+            return
+        if len(self.layers) > 1:
+            takes = f"the model's first layer takes {expected} input{'s' if expected != 1 else ''}"
+        else:
+            takes = f"each neuron has {expected} weight{'s' if expected != 1 else ''}"
+        raise NeuronError(f"{where} has {count} value{'s' if count != 1 else ''} but {takes}")
+
+    def __call__(self, inputs: Array) -> Array:
+        """The final outputs for one input row or a block of rows."""
+        values = np.asarray(inputs, dtype=np.float64)
+        for layer in self.layers:
+            values = layer(values)
+        return values
+
+    def forward(self, inputs: Array) -> NetworkPass:
+        passes = []
+        values = np.asarray(inputs, dtype=np.float64)
+        for layer in self.layers:
+            passes.append(layer.forward(values))
+            values = passes[-1].outputs
+        return NetworkPass(self, tuple(passes))
+
+    def train_step(self, inputs: Array, targets: Array, loss: str = "half_sse", rate: float = 0.1) -> TrainingStep:
+        """One step of gradient descent on one example: the loss before it, every gradient, the new weights."""
+        return self.forward(inputs).train_step(targets, loss, rate)
+
+
+@dataclass(frozen=True)
+class Update:
+    """One layer's share of a training step: dL/dz, dL/dw, dL/db per neuron and the weights after the step."""
+
+    dz: Array
+    dw: Array
+    db: Array
+    weights: Array
+    bias: Array
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingStep:
+    loss_name: str
+    loss: float
+    rate: float
+    targets: Array
+    output_gradient: Array  # dL/d(outputs)
+    updates: tuple[Update, ...]  # one per layer
+    perceptron: bool  # the last layer is a step: its update follows the perceptron rule
+
+    def network(self, before: Network) -> Network:
+        """The network after the step."""
+        return Network(
+            tuple(replace(layer, weights=u.weights, bias=u.bias) for layer, u in zip(before.layers, self.updates))
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkPass:
+    network: Network
+    passes: tuple[LayerPass, ...]
+
+    @property
+    def inputs(self) -> Array:
+        return self.passes[0].inputs
+
+    @property
+    def outputs(self) -> Array:
+        return self.passes[-1].outputs
+
+    def input_gradient(self) -> Array:
+        """d output_k / d x_i for the whole stack: the chain of each layer's activation Jacobian and weights."""
+        total = np.eye(self.network.input_size)
+        with np.errstate(all="ignore"):
+            for layer_pass in self.passes:
+                activation = layer_pass.layer.activation
+                slope = activation.derivative(layer_pass.z)
+                jacobian = slope if activation.layerwise else np.diag(slope)
+                total = jacobian @ layer_pass.layer.weights @ total
+        return total
+
+    def train_step(self, targets: Array, loss: str = "half_sse", rate: float = 0.1) -> TrainingStep:
+        targets = np.asarray(targets, dtype=np.float64).reshape(-1)
+        outputs = self.outputs
+        if targets.size != outputs.size:
+            raise NeuronError(
+                f"--target has {targets.size} value{'s' if targets.size != 1 else ''} but the "
+                f"{'network' if len(self.passes) > 1 else 'layer'} has {outputs.size} output"
+                f"{'s' if outputs.size != 1 else ''}; give one target per output"
+            )
+        loss_value, gradient = loss_and_gradient(loss, outputs, targets)
+        last = self.passes[-1].layer.activation
+        perceptron = last.name == "step"
+        updates: list[Update] = []
+        upstream = gradient
+        with np.errstate(all="ignore"):
+            for index in range(len(self.passes) - 1, -1, -1):
+                layer_pass = self.passes[index]
+                layer = layer_pass.layer
+                if perceptron and index == len(self.passes) - 1:
+                    # The step's derivative is 0 everywhere; the perceptron rule moves by the error instead.
+                    dz = outputs - targets
+                else:
+                    dz = layer.activation.backward(layer_pass.z, upstream)
+                dw = dz[:, None] * layer_pass.inputs
+                updates.append(Update(dz, dw, dz, layer.weights - rate * dw, layer.bias - rate * dz))
+                upstream = dz @ layer.weights
+        return TrainingStep(loss, loss_value, rate, targets, gradient, tuple(reversed(updates)), perceptron)
+
+
+def loss_and_gradient(loss: str, outputs: Array, targets: Array) -> tuple[float, Array]:
+    """The loss of the outputs against the targets, and dL/d(outputs)."""
+    error = outputs - targets
+    count = outputs.size
+    with np.errstate(all="ignore"):
+        if loss == "half_sse":
+            return float(0.5 * np.sum(error**2)), error
+        if loss == "mse":
+            return float(np.mean(error**2)), 2.0 * error / count
+        if loss == "binary_crossentropy":
+            clipped = np.clip(outputs, KERAS_EPSILON, 1.0 - KERAS_EPSILON)
+            value = -np.mean(targets * np.log(clipped) + (1.0 - targets) * np.log(1.0 - clipped))
+            inside = (outputs >= KERAS_EPSILON) & (outputs <= 1.0 - KERAS_EPSILON)
+            slope = (clipped - targets) / (clipped * (1.0 - clipped)) / count
+            return float(value), np.where(inside, slope, 0.0)
+    raise NeuronError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")

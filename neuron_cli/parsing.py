@@ -1,0 +1,266 @@
+"""Text and files to arrays: vectors, `;` matrices, `@PATH` files and model files; every error names the bad token."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .activations import ActivationSpec, get
+from .core import Layer, Network
+from .errors import NeuronError
+
+Array = np.ndarray
+
+_SEPARATOR = re.compile(r"\s*,\s*|\s+")
+
+
+def parse_number(token: str, where: str) -> float:
+    """One number in Python's float syntax, finite; `where` says where it stands, for the message."""
+    text = token.strip()
+    if not text:
+        raise NeuronError(f"{where} is empty; write a number there (e.g. 0.5) or remove the extra comma")
+    try:
+        value = float(text)
+    except ValueError:
+        raise NeuronError(f"{where} is {text!r}, which is not a number") from None
+    if not math.isfinite(value):
+        raise NeuronError(f"{where} is {text!r}; only finite numbers are accepted")
+    return value
+
+
+def split_values(text: str) -> list[str]:
+    """The fields of a row: separated by commas and/or white space; an empty field stays (and is refused later)."""
+    stripped = text.strip()
+    return _SEPARATOR.split(stripped) if stripped else [""]
+
+
+def parse_vector(text: str, where: str) -> Array:
+    """Numbers separated by commas and/or white space, e.g. `1,2,3`, `1 2 3`, `-1, .5, 2e-3`."""
+    fields = split_values(text)
+    if fields == [""]:
+        raise NeuronError(f"{where} is empty; give numbers separated by commas, e.g. 1,2,3")
+    return np.array(
+        [
+            parse_number(field, f"{where}, value {number}" if len(fields) > 1 else where)
+            for number, field in enumerate(fields, start=1)
+        ],
+        dtype=np.float64,
+    )
+
+
+def parse_matrix(text: str, where: str, row_name: str = "neuron") -> Array:
+    """Rows separated by `;` or new lines, each a vector; all rows as long as the first."""
+    rows = [row for row in re.split(r"[;\n]", text.strip())]
+    if len(rows) > 1:
+        rows = [row for row in rows if row.strip() and not row.lstrip().startswith("#")] or [""]
+    vectors = [
+        parse_vector(row, f"{where}, {row_name} {n}" if len(rows) > 1 else where) for n, row in enumerate(rows, 1)
+    ]
+    return stack_rows(vectors, where, row_name)
+
+
+def stack_rows(rows: list[Array], where: str, row_name: str = "neuron") -> Array:
+    width = rows[0].size
+    for number, row in enumerate(rows, start=1):
+        if row.size != width:
+            raise NeuronError(
+                f"{where}: {row_name} 1 has {width} value{'s' if width != 1 else ''} but {row_name} {number} has "
+                f"{row.size}; every {row_name} needs as many"
+            )
+    return np.vstack(rows)
+
+
+# ---------------------------------------------------------------- @PATH files
+
+
+def is_file_reference(text: str) -> bool:
+    return text.startswith("@") and len(text) > 1
+
+
+def read_file_values(text: str, where: str, row_name: str = "neuron") -> Array:
+    """The numbers in the file `@PATH` names: a 2-D array (one row a line for text)."""
+    path = Path(text[1:])
+    suffix = path.suffix.lower()
+    if suffix == ".npy":
+        try:
+            data = np.load(path, allow_pickle=False)
+        except ValueError as problem:
+            raise NeuronError(f"{where}: {path} holds Python objects (pickles are refused): {problem}") from None
+        except OSError as problem:
+            raise NeuronError(f"{where}: cannot read {path}: {problem.strerror or problem}") from None
+        return check_array(data, f"{where} ({path})", row_name)
+    content = read_text(path, where)
+    if suffix == ".json":
+        try:
+            data = json.loads(content)
+        except json.JSONDecodeError as problem:
+            raise NeuronError(f"{where}: {path} is not valid JSON: {problem}") from None
+        return check_array(data, f"{where} ({path})", row_name)
+    return parse_matrix(content, f"{where} ({path})", row_name)
+
+
+def read_text(path: Path, where: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise NeuronError(f"{where}: {path} is not UTF-8 text") from None
+    except OSError as problem:
+        raise NeuronError(f"{where}: cannot read {path}: {problem.strerror or problem}") from None
+
+
+def check_array(data: Any, where: str, row_name: str = "neuron") -> Array:
+    """A JSON value or loaded array as a 2-D float array of finite numbers, or an error saying what is wrong."""
+    if isinstance(data, list):
+        _check_nesting(data, where, row_name)
+    elif not isinstance(data, np.ndarray):
+        _check_number(data, where)
+    array = np.array(data, dtype=np.float64) if not isinstance(data, np.ndarray) or data.dtype.kind in "iuf" else None
+    if array is None:
+        raise NeuronError(f"{where}: holds {data.dtype} values, not numbers")
+    if array.ndim == 0:
+        array = array.reshape(1, 1)
+    elif array.ndim == 1:
+        array = array.reshape(1, -1)
+    if array.ndim != 2:
+        raise NeuronError(f"{where}: expected a vector or a matrix, got {array.ndim} dimensions {array.shape}")
+    if array.size == 0:
+        raise NeuronError(f"{where}: holds no numbers")
+    bad = np.argwhere(~np.isfinite(array))
+    if bad.size:
+        row, column = bad[0]
+        raise NeuronError(
+            f"{where}: {row_name} {row + 1}, value {column + 1} is {array[row, column]}; only finite numbers"
+        )
+    return array
+
+
+def _check_nesting(data: list[Any], where: str, row_name: str) -> None:
+    """A list of numbers, or a list of equally long lists of numbers."""
+    lists = [isinstance(item, list) for item in data]
+    if any(lists) and not all(lists):
+        raise NeuronError(f"{where}: mixes numbers and lists; give a list of numbers or a list of rows")
+    if not any(lists):
+        for item in data:
+            _check_number(item, where)
+        return
+    widths = {len(item) for item in data}
+    if len(widths) > 1:
+        sizes = ", ".join(str(len(item)) for item in data)
+        raise NeuronError(f"{where}: rows have different lengths ({sizes}); every {row_name} needs as many")
+    for item in data:
+        if any(isinstance(value, list) for value in item):
+            shape = (
+                "is nested more than two deep" if all(isinstance(v, list) for v in item) else "mixes numbers and lists"
+            )
+            raise NeuronError(f"{where}: {shape}; give a list of numbers or a list of rows")
+        for value in item:
+            _check_number(value, where)
+
+
+def _check_number(item: Any, where: str) -> None:
+    if isinstance(item, bool) or not isinstance(item, (int, float)):
+        raise NeuronError(f"{where}: {item!r} is not a number")
+
+
+# ---------------------------------------------------------------- the options of compute
+
+
+def parse_inputs(text: str, where: str = "-x") -> Array:
+    """`-x`: one input vector, or several rows from an `@PATH` file: always (rows, inputs)."""
+    if is_file_reference(text):
+        return read_file_values(text, where, row_name="row")
+    return parse_vector(text, where).reshape(1, -1)
+
+
+def parse_weights(texts: list[str], where: str = "-w") -> Array:
+    """`-w`: neurons separated by `;`, or the option once per neuron, or `@PATH`: (neurons, inputs)."""
+    rows: list[Array] = []
+    for number, text in enumerate(texts, start=1):
+        label = f"{where} (given {number} of {len(texts)})" if len(texts) > 1 else where
+        rows.extend(read_file_values(text, label) if is_file_reference(text) else parse_matrix(text, label))
+    return stack_rows(rows, where)
+
+
+def parse_bias(text: str, where: str = "-b") -> Array:
+    if is_file_reference(text):
+        return read_file_values(text, where).reshape(-1)
+    return parse_vector(text.replace(";", ","), where)
+
+
+def parse_activation(text: str, where: str = "-a") -> ActivationSpec:
+    if is_file_reference(text):
+        text = read_text(Path(text[1:]), where).strip()
+    try:
+        return get(text)
+    except NeuronError as problem:
+        raise NeuronError(f"{where}: {problem}") from None
+
+
+# ---------------------------------------------------------------- model files
+
+
+def load_model(path_text: str) -> Network:
+    """A stack of layers from a JSON or TOML model file (see the README for its keys)."""
+    path = Path(path_text[1:] if is_file_reference(path_text) else path_text)
+    content = read_text(path, "--model")
+    if path.suffix.lower() == ".toml":
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef, unused-ignore]
+        try:
+            document: Any = tomllib.loads(content)
+        except tomllib.TOMLDecodeError as problem:
+            raise NeuronError(f"--model: {path} is not valid TOML: {problem}") from None
+    else:
+        try:
+            document = json.loads(content)
+        except json.JSONDecodeError as problem:
+            raise NeuronError(f"--model: {path} is not valid JSON: {problem}") from None
+    return model_from_document(document, str(path))
+
+
+def model_from_document(document: Any, name: str = "model") -> Network:
+    if not isinstance(document, dict) or not isinstance(document.get("layers"), list) or not document["layers"]:
+        raise NeuronError(
+            f'--model: {name} needs a non-empty "layers" list, e.g. {{"layers": [{{"weights": [[1, 2]]}}]}}'
+        )
+    layers = [_layer_from_entry(entry, f"--model: {name}, layer {n}") for n, entry in enumerate(document["layers"], 1)]
+    return Network(tuple(layers))
+
+
+def _layer_from_entry(entry: Any, where: str) -> Layer:
+    if not isinstance(entry, dict):
+        raise NeuronError(f"{where} should be an object with weights (or kernel), bias and activation")
+    unknown = set(entry) - {"weights", "kernel", "bias", "activation", "name", "units"}
+    if unknown:
+        raise NeuronError(f"{where} has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}")
+    if ("weights" in entry) == ("kernel" in entry):
+        raise NeuronError(f"{where} needs either weights (neurons x inputs) or kernel (inputs x outputs), not both")
+    key = "weights" if "weights" in entry else "kernel"
+    matrix = check_array(entry[key], f"{where}, {key}", row_name="row")
+    if key == "kernel":
+        matrix = matrix.T
+    bias = check_array(entry.get("bias", 0.0), f"{where}, bias").reshape(-1)
+    activation = entry.get("activation", "linear")
+    if not isinstance(activation, str):
+        raise NeuronError(f'{where}, activation should be a SPEC string such as "relu", got {activation!r}')
+    try:
+        return Layer.create(matrix, bias, get(activation))
+    except NeuronError as problem:
+        raise NeuronError(f"{where}: {problem}") from None
+
+
+def model_document(network: Network) -> dict[str, Any]:
+    """A network as the model file's JSON object (weights in rows-are-neurons layout)."""
+    return {
+        "layers": [
+            {"weights": layer.weights.tolist(), "bias": layer.bias.tolist(), "activation": layer.activation.label}
+            for layer in network.layers
+        ]
+    }

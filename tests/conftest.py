@@ -1,0 +1,43 @@
+"""Runs the installed `neuron` command as a user would: a real process, real pipes, real exit codes."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def neuron_command() -> list[str]:
+    installed = Path(sys.executable).parent / "neuron"
+    return [str(installed)] if installed.exists() else [sys.executable, "-m", "neuron_cli"]
+
+
+class Run:
+    def __init__(self, completed: subprocess.CompletedProcess):
+        self.code = completed.returncode
+        self.out = completed.stdout.decode("utf-8", "replace")
+        self.err = completed.stderr.decode("utf-8", "replace")
+        self.stdout_bytes = completed.stdout
+
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture
+def neuron():
+    """neuron(*args, stdin=b"...", env={...}) runs the installed command and returns its code, out and err."""
+
+    def run(*args: str, stdin: bytes | str | None = None, env: dict | None = None, timeout: float = 120) -> Run:
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+        completed = subprocess.run(
+            [*neuron_command(), *args],
+            input=data if data is not None else b"",
+            capture_output=True,
+            env=environment,
+            timeout=timeout,
+        )
+        return Run(completed)
+
+    return run
