@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import accel
 from .activations import REGISTRY, Activation, bind, format_value
 from .core import Gradient, LayerPass, NetworkPass, TrainingStep
 
@@ -68,7 +69,12 @@ def plain_lines(outputs: Array, digits: int | None = None) -> str:
     if rows.size == 0:
         return ""
     if digits is None:
-        text = "\n".join(",".join(map(repr, row)) for row in rows.tolist())
+        fast = accel.write_rows(rows.reshape(rows.shape[0], -1))
+        if fast is not None:
+            return fast
+        # repr of a nested list writes each float in its shortest round-trip form, as repr(float) does, in C;
+        # no float's repr holds "[", "]" or ", ", so the list's own punctuation can be swapped for ours.
+        text = repr(rows.reshape(rows.shape[0], -1).tolist())[2:-2].replace("], [", "\n").replace(", ", ",")
     else:
         spec = f".{digits}g"
         text = "\n".join(

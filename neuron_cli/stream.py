@@ -2,97 +2,135 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import IO
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
 
 import numpy as np
 
+from . import accel
 from .core import Network
 from .errors import NeuronError
 from .parsing import parse_number, split_values
 
 Array = np.ndarray
-BLOCK_BYTES = 1 << 20  # rows are parsed, computed and written a block of about this many bytes at a time
+BLOCK_BYTES = 1 << 21  # rows are parsed, computed and written about this many bytes at a time
+PATIENCE = 0.01  # seconds to wait for more input before computing the rows already read
+PREFETCH = 2  # blocks parsed ahead of the one being written: bounds memory while the two overlap
 
 
 def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES) -> Iterator[bytes]:
-    """Whole lines, about `size` bytes at a time (a file object), or as the iterable gives them."""
-    if not hasattr(source, "read"):
+    """Whole lines from a file object: up to about `size` bytes at a time while more is waiting, and at once
+    when the writer pauses (rows typed at a terminal, `tail -f`), so that output keeps pace with input.
+    An iterable of bytes is passed through as it is.
+    """
+    read = getattr(source, "read1", None) or getattr(source, "read", None)
+    if read is None:
         yield from source
         return
-    rest = b""
+    waiting = _waiting_check(source)
+    pieces: list[bytes] = []
+    held = 0
     while True:
-        data = source.read(size)
+        data = read(size)
+        if data:
+            pieces.append(data)
+            held += len(data)
+            if held < size and waiting():
+                continue
+        if not pieces:
+            return
+        joined = b"".join(pieces)
+        cut = joined.rfind(b"\n") + 1 if data else len(joined)
+        if cut:
+            yield joined[:cut]
+        pieces, held = ([joined[cut:]], len(joined) - cut) if cut < len(joined) else ([], 0)
         if not data:
-            break
-        data = rest + data
-        cut = data.rfind(b"\n") + 1
-        if cut == 0:
-            rest = data
-            continue
-        rest = data[cut:]
-        yield data[:cut]
-    if rest:
-        yield rest
+            return
+
+
+def _waiting_check(source: Any) -> Callable[[], bool]:
+    """A function telling whether more input can be read at once; where that cannot be asked, it says yes."""
+    try:
+        import select
+
+        descriptor = source.fileno()
+        select.select([descriptor], [], [], 0)
+    except (AttributeError, OSError, ValueError, ImportError):
+        return lambda: True
+    # A short wait lets a fast writer (cat, another neuron) fill a whole block; a person typing never notices it.
+    return lambda: bool(select.select([descriptor], [], [], PATIENCE)[0])
+
+
+class StreamError(NeuronError):
+    """A bad line; `rows` holds the good rows of its block that came before it."""
+
+    def __init__(self, message: str, rows: Array) -> None:
+        super().__init__(message)
+        self.rows = rows
 
 
 def parse_lines(block: bytes, first_line: int, network: Network) -> Array:
-    """The careful parser: row by row, each value checked, the first bad one named by its line and position.
+    """The careful parser: line by line, every value checked, the first bad one named by its line and position.
 
-    The rows before a bad line are returned in the error's `rows` so that they can be written first.
+    Blank lines and lines starting with # are skipped. A StreamError carries the good rows before the bad line.
     """
     rows: list[list[float]] = []
     width = network.input_size
     for offset, raw in enumerate(block.split(b"\n")):
         number = first_line + offset
         try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise StreamError(f"line {number} is not UTF-8 text", rows, width) from None
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        fields = split_values(text)
-        try:
+            text = raw.decode("utf-8").strip()
+            if not text or text.startswith("#"):
+                continue
+            fields = split_values(text)
             values = [parse_number(field, f"line {number}, value {k}") for k, field in enumerate(fields, start=1)]
             network.check_inputs(len(values), f"line {number}")
+        except UnicodeDecodeError:
+            raise StreamError(f"line {number} is not UTF-8 text", _array(rows, width)) from None
         except NeuronError as problem:
-            raise StreamError(str(problem), rows, width) from None
+            raise StreamError(str(problem), _array(rows, width)) from None
         rows.append(values)
+    return _array(rows, width)
+
+
+def _array(rows: list[list[float]], width: int) -> Array:
     return np.array(rows, dtype=np.float64).reshape(-1, width)
 
 
-class StreamError(NeuronError):
-    """A bad line; `rows` holds the good rows of its block that came before it."""
-
-    def __init__(self, message: str, rows: list[list[float]], width: int) -> None:
-        super().__init__(message)
-        self.rows = np.array(rows, dtype=np.float64).reshape(-1, width)
-
-
 def fast_parse(block: bytes, width: int) -> Array | None:
-    """The block's rows by a fast vectorised parser, or None where it cannot vouch for every value."""
+    """The block's rows by a fast reader, or None where it cannot vouch for every value (the careful one decides).
+
+    Both fast readers accept only what Python's float() accepts; blank lines, comments, empty fields, ragged
+    rows and values that are not finite all send the block to the careful parser.
+    """
     if b"#" in block:
         return None
-    delimiter = "," if b"," in block else None
+    if b"," in block and len(block) >= BLOCK_BYTES // 2:
+        rows = accel.read_rows(block, width)
+        if rows is not None:
+            return rows
     try:
-        with np.errstate(all="ignore"):
-            rows = np.loadtxt(
-                block.decode("utf-8").splitlines(), delimiter=delimiter, comments=None, ndmin=2, dtype=np.float64
-            )
-    except (ValueError, UnicodeDecodeError):
+        rows = np.loadtxt(
+            block.decode("utf-8").splitlines(),
+            delimiter="," if b"," in block else None,
+            comments=None,
+            ndmin=2,
+            dtype=np.float64,
+        )
+    except ValueError:  # UnicodeDecodeError included
         return None
-    if (rows.shape[1] != width and rows.size) or not np.isfinite(rows).all():
+    if rows.size == 0 or rows.shape[1] != width or not np.isfinite(rows).all():
         return None
-    return rows.reshape(-1, width)
+    return rows
 
 
 def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network) -> Iterator[Array]:
-    """Blocks of input rows (rows, width); a bad line ends it with a NeuronError, after the good rows before it."""
+    """Blocks of input rows (rows, inputs) in order; a bad line ends it with a NeuronError after the rows before it."""
     line = 1
-    for block in chunks(source):
-        if block.endswith(b"\n"):
-            block = block[:-1]
+    for raw in chunks(source):
+        block = raw[:-1] if raw.endswith(b"\n") else raw
         rows = fast_parse(block, network.input_size)
         if rows is None:
             try:
@@ -106,15 +144,43 @@ def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network) -> Iterat
             yield rows
 
 
+def prefetch(items: Iterator[Any], depth: int = PREFETCH) -> Iterator[Any]:
+    """The same items in the same order, produced by a background thread up to `depth` ahead.
+
+    Reading and parsing (which release the GIL in the OS and in polars) overlap computing and writing.
+    An exception in the producer is raised here, in order, after the items before it.
+    """
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+
+    def produce() -> None:
+        try:
+            for item in items:
+                handoff.put(("item", item))
+        except BaseException as problem:  # handed to the consumer, which raises it in its own thread
+            handoff.put(("error", problem))
+        else:
+            handoff.put(("end", None))
+
+    threading.Thread(target=produce, name="neuron-reader", daemon=True).start()
+    while True:
+        kind, value = handoff.get()
+        if kind == "end":
+            return
+        if kind == "error":
+            raise value
+        yield value
+
+
 def run_stream(
     source: IO[bytes] | Iterable[bytes], network: Network, chosen: str, digits: int | None, grad: bool, out: IO[str]
 ) -> None:
-    """Read rows, compute, write one output line per row as each block is done."""
+    """Read rows, compute, and write one output line per row as each block is done."""
     from . import render
 
     view = render.View(digits=digits, grad=grad)
     written = 0
-    for rows in read_blocks(source, network):
+    blocks = read_blocks(source, network)
+    for rows in prefetch(blocks) if hasattr(source, "read") else blocks:
         if chosen == "plain":
             out.write(render.plain_lines(network(rows), digits))
         elif chosen == "csv":

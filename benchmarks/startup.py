@@ -1,0 +1,75 @@
+"""Start-up of one `neuron compute ... --format plain` against the bare `python -c "import numpy, typer"`.
+
+Both are run alternately in one session, many times, and the medians compared: a ratio, never a time limit.
+Usage: python benchmarks/startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TARGET = 1.2
+
+
+def neuron_executable() -> list[str]:
+    installed = Path(sys.executable).parent / "neuron"
+    return [str(installed)] if installed.exists() else [sys.executable, "-m", "neuron_cli"]
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def measure(runs: int) -> dict[str, float]:
+    baseline = [sys.executable, "-c", "import numpy, typer"]
+    neuron = [
+        *neuron_executable(),
+        "compute",
+        "-x",
+        "1,2,3",
+        "-w",
+        "0.5,-0.2,0.1",
+        "-b",
+        "0.1",
+        "-a",
+        "sigmoid",
+        "--format",
+        "plain",
+    ]
+    for command in (baseline, neuron):  # warm the file cache and the bytecode
+        timed(command)
+    base, ours = [], []
+    for _ in range(runs):
+        base.append(timed(baseline))
+        ours.append(timed(neuron))
+    return {"baseline": statistics.median(base), "neuron": statistics.median(ours)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's installed package has its bytecode
+    result = measure(args.runs)
+    ratio = result["neuron"] / result["baseline"]
+    print(
+        f"start-up: neuron compute --format plain {result['neuron'] * 1000:.1f} ms, "
+        f"python -c 'import numpy, typer' {result['baseline'] * 1000:.1f} ms (medians of {args.runs})"
+    )
+    print(
+        f"start-up ratio: {ratio:.2f}x the bare-import baseline (target: at most {TARGET}x) "
+        f"{'OK' if ratio <= TARGET else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

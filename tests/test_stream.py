@@ -1,0 +1,223 @@
+"""Streams of rows: the same numbers as one row at a time, order kept, faults stopping cleanly."""
+
+import io
+import json
+import os
+import signal
+import subprocess
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neuron_cli import accel, stream
+from neuron_cli.core import Layer, Network
+from neuron_cli.errors import NeuronError
+from neuron_cli.stream import read_blocks, run_stream
+
+from .conftest import neuron_command
+
+WEIGHTS = "0.1,-0.2,0.3,-0.4;0.5,0.6,-0.7,0.8"
+
+
+def rows_text(rows: np.ndarray) -> str:
+    return "".join(",".join(map(repr, row)) + "\n" for row in rows.tolist())
+
+
+@pytest.fixture(scope="module")
+def random_rows():
+    return np.random.default_rng(7).normal(size=(300, 4)) * 3
+
+
+@pytest.mark.parametrize("fmt", ["plain", "csv", "json"])
+def test_a_stream_gives_the_numbers_of_one_row_at_a_time(neuron, random_rows, fmt):
+    streamed = neuron(
+        "compute", "-w", WEIGHTS, "-b", "0.1,-0.1", "-a", "softmax", "--format", fmt, stdin=rows_text(random_rows)
+    )
+    assert streamed.code == 0, streamed.err
+    lines = streamed.lines()
+    if fmt == "csv":
+        assert lines[0] == "x1,x2,x3,x4,y1,y2"
+        lines = lines[1:]
+    assert len(lines) == len(random_rows)
+    for row, line in list(zip(random_rows.tolist(), lines))[::37]:
+        single = neuron(
+            "compute", "-x", ",".join(map(repr, row)), "-w", WEIGHTS, "-b", "0.1,-0.1", "-a", "softmax", "--format", fmt
+        )
+        expected = single.lines()[-1]
+        assert line == expected
+        if fmt == "json":
+            assert json.loads(line)["inputs"] == row
+
+
+def test_dash_x_reads_standard_input_and_table_is_one_table(neuron):
+    run = neuron("compute", "-x", "-", "-w", "1,1", "--format", "table", stdin="1,2\n3 4\n")
+    assert run.code == 0
+    assert run.lines()[0].split() == ["row", "x1", "x2", "y1"]
+    assert run.lines()[1].split() == ["1", "1", "2", "3"]
+    assert run.lines()[2].split() == ["2", "3", "4", "7"]
+
+
+def test_many_rows_keep_their_count_and_order(neuron):
+    count = 100_000
+    rows = np.column_stack([np.arange(count), np.zeros(count)])
+    run = neuron("compute", "-w", "1,1", stdin=rows_text(rows))
+    assert run.code == 0 and run.err == ""
+    assert np.array_equal(np.array(run.lines(), dtype=float), np.arange(count))
+
+
+def test_a_bad_seventh_row(neuron):
+    text = "1,2\n3,4\n# a comment\n\n5,6\n7,8\n1,x\n9,9\n"
+    run = neuron("compute", "-w", "1,1", stdin=text)
+    assert run.code == 2
+    assert run.lines() == ["3.0", "7.0", "11.0", "15.0"]
+    assert "line 7" in run.err and "'x'" in run.err and "Traceback" not in run.err
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("1,2,3", "line 4 has 3 values but each neuron has 2 weights"),
+        ("nan,1", "line 4, value 1 is 'nan'"),
+        ("1,,2", "line 4, value 2 is empty"),
+        ("1,", "line 4, value 2 is empty"),
+        ("\xff", "line 4 is not UTF-8"),
+    ],
+)
+def test_bad_rows_name_the_line(neuron, bad, message):
+    run = neuron("compute", "-w", "1,1", stdin=b"1,1\n2,2\n\n" + bad.encode("latin-1") + b"\n5,5\n")
+    assert run.code == 2
+    assert run.lines() == ["2.0", "4.0"]
+    assert message in run.err
+
+
+def test_a_bad_row_deep_in_a_long_stream_after_fast_blocks(neuron):
+    rows = np.random.default_rng(3).uniform(-1, 1, size=(200_000, 2))
+    text = rows_text(rows) + "1,2,3\n" + rows_text(rows[:10])
+    run = neuron("compute", "-w", "1,1", stdin=text)
+    assert run.code == 2
+    assert f"line {len(rows) + 1} has 3 values" in run.err
+    assert len(run.lines()) == len(rows)
+    assert np.allclose(np.array(run.lines(), dtype=float)[-5:], rows[-5:].sum(axis=1))
+
+
+def test_empty_input(neuron):
+    for fmt in ("plain", "csv", "json", "table"):
+        run = neuron("compute", "-w", "1,1", "--format", fmt, stdin="")
+        assert run.code == 0 and run.out == "" and run.err == ""
+    assert neuron("compute", "-w", "1,1", stdin="\n# nothing\n\n").out == ""
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    rows = np.random.default_rng(0).normal(size=(300_000, 2))
+    source = tmp_path / "rows.csv"
+    source.write_text(rows_text(rows))
+    with source.open("rb") as stdin:
+        process = subprocess.Popen(
+            [*neuron_command(), "compute", "-w", "1,1"], stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()
+        error = process.stderr.read()
+        code = process.wait(timeout=60)
+    assert float(first) == pytest.approx(rows[0].sum())
+    assert code == 0
+    assert error == b""
+
+
+def test_ctrl_c_exits_130_without_a_traceback():
+    process = subprocess.Popen(
+        [*neuron_command(), "compute", "-w", "1,1"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(b"1,2\n")
+    process.stdin.flush()
+    assert process.stdout.readline() == b"3.0\n"  # output keeps pace with input
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, error = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert b"Traceback" not in error
+
+
+def test_no_x_and_a_terminal_is_an_error_not_a_hang():
+    if not hasattr(os, "openpty"):
+        pytest.skip("no pseudo-terminal here")
+    primary, secondary = os.openpty()
+    try:
+        run = subprocess.run(
+            [*neuron_command(), "compute", "-w", "1"], stdin=secondary, capture_output=True, timeout=60
+        )
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert run.returncode == 2
+    assert b"give the inputs with -x" in run.stderr
+
+
+# ---------------------------------------------------------------- the fast readers agree with the careful one
+
+NETWORK = Network((Layer.create([[1.0, 2.0, 3.0]]),))
+number = st.floats(allow_nan=False, allow_infinity=False, width=64)
+layout = st.sampled_from(["{!r}", "{:.6f}", "{:.17g}", "{:.3e}", "{:g}"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(number, number, number), min_size=1, max_size=40), layout, st.sampled_from([",", ", ", " "]))
+def test_fast_and_careful_parsers_agree(rows, fmt, separator):
+    text = "".join(separator.join(fmt.format(v) for v in row) + "\n" for row in rows)
+    block = text.encode().rstrip(b"\n")
+    fast = stream.fast_parse(block, 3)
+    polars_rows = accel.read_rows(block.replace(b" ", b""), 3) if separator != " " else None
+    try:
+        careful = stream.parse_lines(block, 1, NETWORK)
+    except NeuronError:  # a value rounded to infinity: the fast readers must not vouch for it either
+        assert fast is None and polars_rows is None
+        return
+    if fast is not None:
+        np.testing.assert_array_equal(fast, careful)
+    if polars_rows is not None:
+        np.testing.assert_array_equal(polars_rows, careful)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(number, min_size=1, max_size=60), st.integers(1, 3))
+def test_fast_writer_writes_what_repr_writes(values, columns):
+    repeated = np.resize(np.array(values), (accel.MIN_VALUES // columns + 1) * columns)
+    with np.errstate(over="ignore"):  # huge values times 1.5 become inf, which the writer must handle too
+        rows = repeated.reshape(-1, columns) * np.linspace(1, 1.5, repeated.size).reshape(-1, columns)
+    rows[::97] = np.array([1e-5, float("inf"), -0.0])[:columns]
+    fast = accel.write_rows(rows)
+    expected = "".join(",".join(map(repr, row)) + "\n" for row in rows.tolist())
+    if accel.writer() is not None:
+        assert fast == expected
+
+
+def test_without_polars_the_stream_still_works(monkeypatch, random_rows):
+    monkeypatch.setattr(accel, "polars", lambda: None)
+    monkeypatch.setattr(accel, "writer", lambda: None)
+    big = np.tile(random_rows, (200, 1))
+    out = io.StringIO()
+    run_stream(
+        io.BytesIO(rows_text(big).encode()),
+        Network((Layer.create([[1, 2, 3, 4]], 0.5, "tanh"),)),
+        "plain",
+        None,
+        False,
+        out,
+    )
+    expected = np.tanh(big @ np.array([1, 2, 3, 4.0]) + 0.5)
+    np.testing.assert_allclose(np.array(out.getvalue().split(), dtype=float), expected, rtol=1e-12, atol=1e-14)
+
+
+def test_read_blocks_yields_the_good_rows_then_the_error():
+    blocks = read_blocks(io.BytesIO(b"1,2,3\n4,5,6\n7,8\n"), NETWORK)
+    np.testing.assert_array_equal(next(blocks), [[1, 2, 3], [4, 5, 6]])
+    with pytest.raises(NeuronError, match="line 3 has 2 values"):
+        next(blocks)
