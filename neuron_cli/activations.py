@@ -62,6 +62,7 @@ class Activation:
     layerwise: bool = False
     summary: str = ""
     validate: Callable[[Params], str | None] | None = None
+    plot_range: tuple[float, float] = (-6.0, 6.0)
 
 
 # ---------------------------------------------------------------- stable building blocks
@@ -323,6 +324,7 @@ REGISTRY: tuple[Activation, ...] = (
         lambda z, p: np.exp(z),
         lambda z, p: np.exp(z),
         summary="The exponential function.",
+        plot_range=(-3.0, 3.0),
     ),
     Activation(
         "gelu",
@@ -353,6 +355,7 @@ REGISTRY: tuple[Activation, ...] = (
         _shrink_derivative,
         (Param("threshold", 0.5, help="values with |z| at most this become 0"),),
         summary="Zero inside [-threshold, threshold], z outside.",
+        plot_range=(-2.0, 2.0),
     ),
     Activation(
         "hard_sigmoid",
@@ -381,6 +384,7 @@ REGISTRY: tuple[Activation, ...] = (
         lambda z, p: np.clip(z, -1.0, 1.0),
         lambda z, p: _where((z > -1) & (z <= 1), 1.0, 0.0),
         summary="tanh's piecewise linear cousin.",
+        plot_range=(-3.0, 3.0),
     ),
     Activation(
         "leaky_relu",
@@ -400,6 +404,7 @@ REGISTRY: tuple[Activation, ...] = (
         lambda z, p: np.asarray(z, dtype=np.float64),
         lambda z, p: np.ones_like(z, dtype=np.float64),
         summary="The identity: the neuron's output is z.",
+        plot_range=(-5.0, 5.0),
     ),
     Activation(
         "log_sigmoid",
@@ -451,6 +456,7 @@ REGISTRY: tuple[Activation, ...] = (
         lambda z, p: np.minimum(np.maximum(z, 0.0), 6.0),
         lambda z, p: _where((z > 0) & (z <= 6), 1.0, 0.0),
         summary="relu capped at 6.",
+        plot_range=(-2.0, 8.0),
     ),
     Activation(
         "selu",
@@ -489,6 +495,7 @@ REGISTRY: tuple[Activation, ...] = (
         _shrink_derivative,
         (Param("threshold", 0.5, help="half-width of the zero band"),),
         summary="Shrinks z towards zero by threshold.",
+        plot_range=(-2.0, 2.0),
     ),
     Activation(
         "softmax",
@@ -526,6 +533,7 @@ REGISTRY: tuple[Activation, ...] = (
         _sparse_plus,
         _sparse_plus_derivative,
         summary="Smooth, sparse softplus.",
+        plot_range=(-3.0, 3.0),
     ),
     Activation(
         "sparse_sigmoid",
@@ -535,6 +543,7 @@ REGISTRY: tuple[Activation, ...] = (
         lambda z, p: _where(z <= -1, 0.0, _where(z >= 1, 1.0, 0.5 * (z + 1.0))),
         lambda z, p: _where((z > -1) & (z <= 1), 0.5, 0.0),
         summary="Piecewise linear sigmoid reaching 0 and 1.",
+        plot_range=(-3.0, 3.0),
     ),
     Activation(
         "sparsemax",
@@ -602,6 +611,7 @@ REGISTRY: tuple[Activation, ...] = (
         ),
         aliases=("heaviside", "binary_step"),
         summary="The perceptron's firing threshold (not in Keras).",
+        plot_range=(-3.0, 3.0),
     ),
 )
 

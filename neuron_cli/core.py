@@ -264,7 +264,8 @@ class NetworkPass:
                     dz = layer.activation.backward(layer_pass.z, upstream)
                 dw = dz[:, None] * layer_pass.inputs
                 updates.append(Update(dz, dw, dz, layer.weights - rate * dw, layer.bias - rate * dz))
-                upstream = dz @ layer.weights
+                # Below a step the true gradient is 0: the perceptron rule has no error to pass further back.
+                upstream = np.zeros(layer.input_size) if perceptron else dz @ layer.weights
         return TrainingStep(loss, loss_value, rate, targets, gradient, tuple(reversed(updates)), perceptron)
 
 
@@ -284,3 +285,41 @@ def loss_and_gradient(loss: str, outputs: Array, targets: Array) -> tuple[float,
             slope = (clipped - targets) / (clipped * (1.0 - clipped)) / count
             return float(value), np.where(inside, slope, 0.0)
     raise NeuronError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+
+
+# ---------------------------------------------------------------- truth tables
+
+MAX_TRUTH_INPUTS = 16
+GATES = {
+    "and": ("all inputs are 1", lambda ones, n: ones == n),
+    "or": ("any input is 1", lambda ones, n: ones > 0),
+    "nand": ("not all inputs are 1", lambda ones, n: ones < n),
+    "nor": ("no input is 1", lambda ones, n: ones == 0),
+    "xor": ("an odd number of inputs are 1", lambda ones, n: ones % 2 == 1),
+    "xnor": ("an even number of inputs are 1", lambda ones, n: ones % 2 == 0),
+}
+
+
+def truth_inputs(count: int) -> Array:
+    """Every 0/1 combination of `count` inputs, one a row, counting up in binary (x1 is the highest bit)."""
+    if not 1 <= count <= MAX_TRUTH_INPUTS:
+        raise NeuronError(
+            f"a truth table takes 1 to {MAX_TRUTH_INPUTS} inputs (2^{MAX_TRUTH_INPUTS} rows); this neuron has {count}"
+        )
+    numbers = np.arange(2**count)[:, None]
+    return ((numbers >> np.arange(count - 1, -1, -1)) & 1).astype(np.float64)
+
+
+def gate_outputs(gate: str, inputs: Array) -> Array:
+    """What the logic gate gives on each row of 0/1 inputs, as 0.0 or 1.0."""
+    if gate not in GATES:
+        raise NeuronError(f"unknown gate {gate!r}; choose one of {', '.join(GATES)}")
+    ones = inputs.sum(axis=1)
+    return GATES[gate][1](ones, inputs.shape[1]).astype(np.float64)
+
+
+def fired(outputs: Array, activation: ActivationSpec) -> Array:
+    """1.0 where a neuron fires: a step's high value, or for any other activation an output of 0.5 or more."""
+    if activation.name == "step":
+        return (outputs == activation.params["high"]).astype(np.float64)
+    return (outputs >= 0.5).astype(np.float64)

@@ -201,6 +201,15 @@ def parse_activation(text: str, where: str = "-a") -> ActivationSpec:
         raise NeuronError(f"{where}: {problem}") from None
 
 
+def parse_expected(text: str, where: str = "--expect") -> tuple[Array, Array]:
+    """The expected values, and for each half a unit of its last written decimal place (0.6225: 0.00005)."""
+    from decimal import Decimal
+
+    values = parse_vector(text, where)  # finite numbers only, so each exponent below is an int
+    exponents = [int(Decimal(field.strip()).as_tuple().exponent) for field in split_values(text)]
+    return values, np.array([0.5 * 10.0**exponent for exponent in exponents], dtype=np.float64)
+
+
 # ---------------------------------------------------------------- model files
 
 
@@ -264,3 +273,21 @@ def model_document(network: Network) -> dict[str, Any]:
             for layer in network.layers
         ]
     }
+
+
+def save_model_file(network: Network, path_text: str) -> None:
+    """Write a network as a model file: TOML for a .toml name, JSON otherwise."""
+    path = Path(path_text)
+    document = model_document(network)
+    if path.suffix.lower() == ".toml":
+        text = "".join(
+            f"[[layers]]\nweights = {json.dumps(layer['weights'])}\nbias = {json.dumps(layer['bias'])}\n"
+            f"activation = {json.dumps(layer['activation'])}\n\n"
+            for layer in document["layers"]
+        )
+    else:
+        text = json.dumps(document, indent=2) + "\n"
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as problem:
+        raise NeuronError(f"--save-model: cannot write {path}: {problem.strerror or problem}") from None

@@ -1,0 +1,198 @@
+"""The arithmetic written out step by step, with the numbers put into the formulas: plain text, no Rich."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .activations import ActivationSpec, format_value
+from .core import LayerPass, NetworkPass, TrainingStep
+from .render import TABLE_DIGITS, format_number
+
+LOSS_FORMULAS = {
+    "half_sse": "L = 1/2 * sum_k (y_k - t_k)^2",
+    "mse": "L = 1/K * sum_k (y_k - t_k)^2  (Keras's mean squared error, K outputs)",
+    "binary_crossentropy": "L = -1/K * sum_k [t_k log(y_k) + (1 - t_k) log(1 - y_k)]  (y clipped to [1e-7, 1 - 1e-7])",
+}
+LOSS_SLOPES = {
+    "half_sse": "dL/dy_k = y_k - t_k",
+    "mse": "dL/dy_k = 2 (y_k - t_k) / K",
+    "binary_crossentropy": "dL/dy_k = (y_k - t_k) / (y_k (1 - y_k)) / K",
+}
+
+
+class Writer:
+    """Numbers as the explanation shows them: `digits` significant digits, negatives in parentheses in formulas."""
+
+    def __init__(self, digits: int | None) -> None:
+        self.digits = digits or TABLE_DIGITS
+
+    def n(self, value: float) -> str:
+        return format_number(value, self.digits)
+
+    def term(self, value: float) -> str:
+        text = self.n(value)
+        return f"({text})" if text.startswith("-") else text
+
+
+def substitute(formula: str, z: float, spec: ActivationSpec, write: Writer) -> str:
+    """The activation's formula with z and its parameters replaced by their values."""
+    values = {name: format_value(value) for name, value in spec.values}
+    values["z"] = write.term(z)
+
+    def replace(match: re.Match[str]) -> str:
+        return values.get(match.group(0), match.group(0))
+
+    return re.sub(r"\b[a-z_]+\b", replace, formula.split(";")[0])
+
+
+def explain_layer(layer_pass: LayerPass, write: Writer, title: str) -> list[str]:
+    layer = layer_pass.layer
+    spec = layer.activation
+    lines = [f"{title}{layer.neurons} neuron{'s' if layer.neurons != 1 else ''}, activation {spec.label}"]
+    for j in range(layer.neurons):
+        name = f"neuron {j + 1}"
+        products = [
+            f"x{i + 1} * w{i + 1} = {write.term(layer_pass.inputs[i])} * {write.term(layer.weights[j, i])} "
+            f"= {write.n(layer_pass.products[j, i])}"
+            for i in range(layer.input_size)
+        ]
+        lines.append(f"  {name}:")
+        lines += [f"    {line}" for line in products]
+        terms = " + ".join(write.term(p) for p in layer_pass.products[j])
+        lines.append(f"    sum of x*w = {terms} = {write.n(layer_pass.weighted_sums[j])}")
+        lines.append(
+            f"    z = sum + b = {write.n(layer_pass.weighted_sums[j])} + {write.term(layer.bias[j])} "
+            f"= {write.n(layer_pass.z[j])}"
+        )
+        if not spec.layerwise:
+            formula = substitute(spec.activation.formula, layer_pass.z[j], spec, write)
+            lines.append(f"    f(z) = {spec.activation.formula.split(';')[0]}")
+            lines.append(f"         = {formula} = {write.n(layer_pass.values[j])}")
+    if spec.layerwise:
+        lines += explain_layerwise(layer_pass, write)
+    return lines
+
+
+def explain_layerwise(layer_pass: LayerPass, write: Writer) -> list[str]:
+    spec = layer_pass.layer.activation
+    z = layer_pass.z
+    names = ", ".join(f"z{j + 1} = {write.n(v)}" for j, v in enumerate(z))
+    lines = [f"  {spec.name} acts on the whole layer: {names}", f"    f(z)_i = {spec.activation.formula}"]
+    if spec.name in ("softmax", "log_softmax"):
+        shift = float(np.max(z))
+        with np.errstate(all="ignore"):
+            exps = np.exp(z - shift)
+        lines.append(f"    subtract the largest z ({write.n(shift)}) first, which changes nothing but avoids overflow:")
+        lines += [f"    exp(z{j + 1} - {write.term(shift)}) = {write.n(e)}" for j, e in enumerate(exps)]
+        total = float(np.sum(exps))
+        lines.append(f"    sum = {' + '.join(write.n(e) for e in exps)} = {write.n(total)}")
+        for j, e in enumerate(exps):
+            if spec.name == "softmax":
+                lines.append(f"    out{j + 1} = {write.n(e)} / {write.n(total)} = {write.n(layer_pass.outputs[j])}")
+            else:
+                lines.append(
+                    f"    out{j + 1} = z{j + 1} - {write.term(shift)} - log({write.n(total)}) "
+                    f"= {write.n(layer_pass.outputs[j])}"
+                )
+    elif spec.name == "glu":
+        half = len(z) // 2
+        for j in range(half):
+            lines.append(
+                f"    out{j + 1} = z{j + 1} * sigmoid(z{j + 1 + half}) = {write.term(z[j])} * "
+                f"{write.n(layer_pass.values[j + half])} = {write.n(layer_pass.outputs[j])}"
+            )
+    else:  # sparsemax
+        outputs = layer_pass.outputs
+        inside = outputs > 0
+        tau = float(np.mean(z[inside]) - 1.0 / np.sum(inside))
+        lines.append(f"    tau = (sum of the z in the support - 1) / its size = {write.n(tau)}")
+        lines += [f"    out{j + 1} = max(z{j + 1} - tau, 0) = {write.n(v)}" for j, v in enumerate(outputs)]
+    return lines
+
+
+def explain_step(result: NetworkPass, step: TrainingStep, write: Writer) -> list[str]:
+    outputs, targets = result.outputs, step.targets
+    lines = [
+        f"One step of {'the perceptron rule' if step.perceptron else 'gradient descent'}, "
+        f"learning rate r = {write.n(step.rate)}:"
+    ]
+    lines.append(f"  loss {step.loss_name}: {LOSS_FORMULAS[step.loss_name]}")
+    pairs = ", ".join(
+        f"y{k + 1} = {write.n(y)}, t{k + 1} = {write.n(t)}" for k, (y, t) in enumerate(zip(outputs, targets))
+    )
+    lines.append(f"    with {pairs}")
+    lines.append(f"    L = {write.n(step.loss)}")
+    if step.perceptron:
+        lines.append("  step's derivative is 0, so the perceptron rule moves by the error instead:")
+        lines.append("    w_i <- w_i + r * (t - y) * x_i,  b <- b + r * (t - y)")
+    else:
+        lines.append(f"  {LOSS_SLOPES[step.loss_name]}")
+        lines += [f"    dL/dy{k + 1} = {write.n(g)}" for k, g in enumerate(step.output_gradient)]
+    count = len(result.passes)
+    for index in range(count - 1, -1, -1):
+        lines += _explain_update(result, step, index, write)
+    return lines
+
+
+def _explain_update(result: NetworkPass, step: TrainingStep, index: int, write: Writer) -> list[str]:
+    layer_pass, update = result.passes[index], step.updates[index]
+    layer = layer_pass.layer
+    last = index == len(result.passes) - 1
+    where = f"layer {index + 1}" if len(result.passes) > 1 else "the layer"
+    lines = [f"  {where} ({layer.activation.label}):"]
+    for j in range(layer.neurons):
+        lines.append(f"    neuron {j + 1}:")
+        lines.append("      " + _dz_text(result, step, index, j, write))
+        for i in range(layer.input_size):
+            lines.append(
+                f"      dL/dw{i + 1} = dL/dz * x{i + 1} = {write.term(update.dz[j])} * "
+                f"{write.term(layer_pass.inputs[i])} = {write.n(update.dw[j, i])};  "
+                f"w{i + 1} = {write.n(layer.weights[j, i])} - {write.n(step.rate)} * "
+                f"{write.term(update.dw[j, i])} = {write.n(update.weights[j, i])}"
+            )
+        lines.append(
+            f"      dL/db = dL/dz = {write.n(update.db[j])};  b = {write.n(layer.bias[j])} - {write.n(step.rate)} * "
+            f"{write.term(update.db[j])} = {write.n(update.bias[j])}"
+        )
+    if not last:
+        lines.append(f"    (the dL/dz of {where} come from layer {index + 2}: dL/da_j = sum_k dL/dz_k * w_kj)")
+    return lines
+
+
+def _dz_text(result: NetworkPass, step: TrainingStep, index: int, j: int, write: Writer) -> str:
+    """How dL/dz of neuron j of layer `index` comes about: the chain rule with its numbers."""
+    dz = step.updates[index].dz[j]
+    layer_pass = result.passes[index]
+    spec = layer_pass.layer.activation
+    last = index == len(result.passes) - 1
+    if last and step.perceptron:
+        return f"dL/dz := y - t = {write.n(result.outputs[j])} - {write.term(step.targets[j])} = {write.n(dz)}"
+    if spec.layerwise:
+        return f"dL/dz = sum_i dL/dout_i * d out_i/dz ({spec.name} couples the whole layer) = {write.n(dz)}"
+    if last:
+        upstream, value = f"dL/dy{j + 1}", float(step.output_gradient[j])
+    else:
+        following, after = result.passes[index + 1].layer, step.updates[index + 1]
+        value = float(after.dz @ following.weights[:, j])
+        terms = " + ".join(
+            f"{write.term(after.dz[k])} * {write.term(following.weights[k, j])}" for k in range(following.neurons)
+        )
+        upstream = f"dL/da{j + 1} = {terms}"
+    slope = float(spec.derivative(layer_pass.z[j : j + 1])[0])
+    return f"dL/dz = {upstream} * f'(z) = {write.term(value)} * {write.term(slope)} = {write.n(dz)}"
+
+
+def explanation(result: NetworkPass, digits: int | None, step: TrainingStep | None = None) -> str:
+    write = Writer(digits)
+    lines = [f"inputs: {', '.join(f'x{i + 1} = {write.n(v)}' for i, v in enumerate(result.inputs))}"]
+    many = len(result.passes) > 1
+    for number, layer_pass in enumerate(result.passes, start=1):
+        if many and number > 1:
+            lines.append(f"layer {number} takes the outputs of layer {number - 1} as its inputs x")
+        lines += explain_layer(layer_pass, write, f"layer {number}: " if many else "")
+    lines.append(f"outputs: {', '.join(write.n(v) for v in result.outputs)}")
+    if step is not None:
+        lines += explain_step(result, step, write)
+    return "\n".join(lines) + "\n"

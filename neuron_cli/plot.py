@@ -1,0 +1,78 @@
+"""An activation and its derivative drawn in the terminal by plotext, with marked points; no math of its own."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import ActivationSpec
+from .errors import NeuronError
+from .parsing import parse_number
+
+Array = np.ndarray
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# plotext draws its frame with box-drawing characters; where the output cannot show them, ASCII stands in.
+_ASCII_FRAME = str.maketrans("─━│┃┌┐└┘├┤┬┴┼╭╮╰╯", "--||" + "+" * 13)
+
+
+@dataclass(frozen=True)
+class Mark:
+    z: float
+    label: str
+
+
+def curve(spec: ActivationSpec, z: Array) -> tuple[Array, Array]:
+    """f(z) and f'(z) along z; a layer-wide activation is shown as neuron 1's output with neuron 2's z at 0."""
+    if not spec.layerwise:
+        return spec(z), spec.derivative(z)
+    pairs = np.stack([z, np.zeros_like(z)], axis=-1)
+    return spec(pairs)[:, 0], spec.derivative(pairs)[:, 0, 0]
+
+
+def parse_range(text: str | None, spec: ActivationSpec) -> tuple[float, float]:
+    if text is None:
+        return spec.activation.plot_range
+    low, colon, high = text.partition(":")
+    if not colon:
+        raise NeuronError(f"--range takes A:B, e.g. -6:6; got {text!r}")
+    start, stop = parse_number(low, "--range start"), parse_number(high, "--range end")
+    if not start < stop:
+        raise NeuronError(f"--range needs its start below its end, got {text!r}")
+    return start, stop
+
+
+def draw(
+    spec: ActivationSpec,
+    start: float,
+    stop: float,
+    marks: list[Mark],
+    width: int = 72,
+    height: int = 20,
+    color: bool = False,
+    fancy: bool = True,
+) -> str:
+    """The plot as text: f(z) and f'(z) over [start, stop], each mark a point on f."""
+    import plotext as plt
+
+    z = np.linspace(start, stop, 4 * width)
+    values, slopes = curve(spec, z)
+    shown = np.isfinite(values) & np.isfinite(slopes)
+    plt.clear_figure()
+    plt.plotsize(width, height)
+    plt.theme("pro" if color else "clear")
+    plt.plot(z[shown].tolist(), values[shown].tolist(), label=f"{spec.label}(z)", marker="braille" if fancy else "*")
+    plt.plot(z[shown].tolist(), slopes[shown].tolist(), label="f'(z)", marker="braille" if fancy else ".")
+    for mark in marks:
+        value, _ = curve(spec, np.array([mark.z]))
+        if np.isfinite(value[0]):
+            plt.scatter([mark.z], [float(value[0])], marker="x" if not fancy else "●", label=mark.label)
+    plt.title(f"{spec.label} and its derivative")
+    plt.xlabel("z")
+    text = plt.build()
+    if not color:
+        text = _ANSI.sub("", text)
+    if not fancy:
+        text = text.translate(_ASCII_FRAME)
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
