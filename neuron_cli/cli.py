@@ -46,6 +46,11 @@ class Loss(str, Enum):
     binary_crossentropy = "binary_crossentropy"
 
 
+class Drawing(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
 class Gate(str, Enum):
     AND = "and"
     OR = "or"
@@ -533,6 +538,44 @@ def plot(
             sys.stdout.write(
                 f"at z = {format_number(z)}: f(z) = {format_number(value[0])}, f'(z) = {format_number(slope[0])}\n"
             )
+        sys.stdout.flush()
+
+
+# ---------------------------------------------------------------- diagram
+
+
+@app.command()
+def diagram(
+    x: XOption = None,
+    w: WOption = None,
+    b: BOption = None,
+    activation: AOption = None,
+    model: ModelOption = None,
+    format: Annotated[Drawing, typer.Option("--format", "-f", help="Mermaid or Graphviz DOT.")] = Drawing.mermaid,
+    digits: Annotated[
+        int | None, typer.Option("--digits", metavar="N", help="Significant digits of the labels (1-17). Default 6.")
+    ] = None,
+) -> None:
+    """Draw the neuron, layer or network as Mermaid or Graphviz DOT: inputs, neurons, weighted connections.
+
+    With -x the inputs' values and each neuron's output are written on the nodes.
+
+    Examples:
+
+      neuron diagram -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu
+
+      neuron diagram --model net.json --format dot | dot -Tpng -o net.png
+
+      neuron diagram -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid
+    """
+    with user_errors():
+        from .diagram import dot, graph, mermaid
+
+        check_digits(digits)
+        network = build_network(w, b, activation, model)
+        result = network.forward(input_rows(x, network)[0]) if x is not None else None
+        nodes, edges = graph(network, result, digits)
+        sys.stdout.write(mermaid(nodes, edges) if format is Drawing.mermaid else dot(nodes, edges))
         sys.stdout.flush()
 
 

@@ -139,6 +139,7 @@ class Network:
     layers: tuple[Layer, ...]
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "layers", tuple(self.layers))  # a list of layers is welcome too
         if not self.layers:
             raise NeuronError("a model needs at least one layer")
         for number, (before, after) in enumerate(zip(self.layers, self.layers[1:]), start=2):

@@ -139,7 +139,6 @@ def explain_step(result: NetworkPass, step: TrainingStep, write: Writer) -> list
 def _explain_update(result: NetworkPass, step: TrainingStep, index: int, write: Writer) -> list[str]:
     layer_pass, update = result.passes[index], step.updates[index]
     layer = layer_pass.layer
-    last = index == len(result.passes) - 1
     where = f"layer {index + 1}" if len(result.passes) > 1 else "the layer"
     lines = [f"  {where} ({layer.activation.label}):"]
     for j in range(layer.neurons):
@@ -156,8 +155,6 @@ def _explain_update(result: NetworkPass, step: TrainingStep, index: int, write: 
             f"      dL/db = dL/dz = {write.n(update.db[j])};  b = {write.n(layer.bias[j])} - {write.n(step.rate)} * "
             f"{write.term(update.db[j])} = {write.n(update.bias[j])}"
         )
-    if not last:
-        lines.append(f"    (the dL/dz of {where} come from layer {index + 2}: dL/da_j = sum_k dL/dz_k * w_kj)")
     return lines
 
 
@@ -171,17 +168,18 @@ def _dz_text(result: NetworkPass, step: TrainingStep, index: int, j: int, write:
         return f"dL/dz := y - t = {write.n(result.outputs[j])} - {write.term(step.targets[j])} = {write.n(dz)}"
     if spec.layerwise:
         return f"dL/dz = sum_i dL/dout_i * d out_i/dz ({spec.name} couples the whole layer) = {write.n(dz)}"
+    slope = float(spec.derivative(layer_pass.z[j : j + 1])[0])
     if last:
-        upstream, value = f"dL/dy{j + 1}", float(step.output_gradient[j])
+        upstream, value, before = f"dL/dy{j + 1}", float(step.output_gradient[j]), ""
     else:
         following, after = result.passes[index + 1].layer, step.updates[index + 1]
         value = float(after.dz @ following.weights[:, j])
         terms = " + ".join(
             f"{write.term(after.dz[k])} * {write.term(following.weights[k, j])}" for k in range(following.neurons)
         )
-        upstream = f"dL/da{j + 1} = {terms}"
-    slope = float(spec.derivative(layer_pass.z[j : j + 1])[0])
-    return f"dL/dz = {upstream} * f'(z) = {write.term(value)} * {write.term(slope)} = {write.n(dz)}"
+        upstream = f"dL/da{j + 1}"
+        before = f"{upstream} = sum_k dL/dz_k * w_k{j + 1} = {terms} = {write.n(value)};  "
+    return f"{before}dL/dz = {upstream} * f'(z) = {write.term(value)} * {write.term(slope)} = {write.n(dz)}"
 
 
 def explanation(result: NetworkPass, digits: int | None, step: TrainingStep | None = None) -> str:
