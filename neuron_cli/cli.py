@@ -340,7 +340,8 @@ def show_plots(result: NetworkPass) -> None:
         z = layer_pass.z if not spec.layerwise else layer_pass.z[:1]
         marks = [Mark(float(v), f"n{j + 1}: z = {v:.4g}") for j, v in enumerate(z)]
         start, stop = spec.activation.plot_range
-        start, stop = min(start, *(m.z - 1 for m in marks)), max(stop, *(m.z + 1 for m in marks))
+        near = [m.z for m in marks if abs(m.z) < 1e6] or [0.0]  # a z far out is listed, not stretched to
+        start, stop = min(start, *(z - 1 for z in near)), max(stop, *(z + 1 for z in near))
         if len(result.passes) > 1:
             sys.stdout.write(f"layer {number}:\n")
         sys.stdout.write(draw(spec, start, stop, marks, color=colored(out), fancy=unicode_ok(out)))

@@ -87,12 +87,15 @@ def read_file_values(text: str, where: str, row_name: str = "neuron") -> Array:
     path = Path(text[1:])
     suffix = path.suffix.lower()
     if suffix == ".npy":
+        import io
+
         try:
-            data = np.load(path, allow_pickle=False)
+            data = np.load(io.BytesIO(read_bytes(path, where)), allow_pickle=False)
         except ValueError as problem:
-            raise NeuronError(f"{where}: {path} holds Python objects (pickles are refused): {problem}") from None
-        except OSError as problem:
-            raise NeuronError(f"{where}: cannot read {path}: {problem.strerror or problem}") from None
+            message = "holds Python objects (pickles are refused)" if "pickle" in str(problem) else "is not a .npy file"
+            raise NeuronError(f"{where}: {path} {message}: {problem}") from None
+        except (OSError, EOFError) as problem:
+            raise NeuronError(f"{where}: {path} is not a readable .npy file: {problem}") from None
         return check_array(data, f"{where} ({path})", row_name)
     content = read_text(path, where)
     if suffix == ".json":
@@ -104,13 +107,19 @@ def read_file_values(text: str, where: str, row_name: str = "neuron") -> Array:
     return parse_matrix(content, f"{where} ({path})", row_name)
 
 
+def read_bytes(path: Path, where: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
+        reason = getattr(problem, "strerror", None) or str(problem)
+        raise NeuronError(f"{where}: cannot read {str(path)!r}: {reason}") from None
+
+
 def read_text(path: Path, where: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_bytes(path, where).decode("utf-8")
     except UnicodeDecodeError:
         raise NeuronError(f"{where}: {path} is not UTF-8 text") from None
-    except OSError as problem:
-        raise NeuronError(f"{where}: cannot read {path}: {problem.strerror or problem}") from None
 
 
 def check_array(data: Any, where: str, row_name: str = "neuron") -> Array:

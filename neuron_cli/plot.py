@@ -12,6 +12,7 @@ from .errors import NeuronError
 from .parsing import parse_number
 
 Array = np.ndarray
+LIMIT = 1e9  # plotext's axis arithmetic overflows on larger numbers; neither z nor f(z) beyond this is drawn
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # plotext draws its frame with box-drawing characters; where the output cannot show them, ASCII stands in.
 _ASCII_FRAME = str.maketrans("─━│┃┌┐└┘├┤┬┴┼╭╮╰╯", "--||" + "+" * 13)
@@ -40,6 +41,8 @@ def parse_range(text: str | None, spec: ActivationSpec) -> tuple[float, float]:
     start, stop = parse_number(low, "--range start"), parse_number(high, "--range end")
     if not start < stop:
         raise NeuronError(f"--range needs its start below its end, got {text!r}")
+    if max(abs(start), abs(stop)) > LIMIT:
+        raise NeuronError(f"--range reaches beyond +-{LIMIT:g}, farther than a terminal plot can show; got {text!r}")
     return start, stop
 
 
@@ -58,7 +61,7 @@ def draw(
 
     z = np.linspace(start, stop, 4 * width)
     values, slopes = curve(spec, z)
-    shown = np.isfinite(values) & np.isfinite(slopes)
+    shown = (np.abs(values) <= LIMIT) & (np.abs(slopes) <= LIMIT)
     plt.clear_figure()
     plt.plotsize(width, height)
     plt.theme("pro" if color else "clear")
@@ -66,7 +69,7 @@ def draw(
     plt.plot(z[shown].tolist(), slopes[shown].tolist(), label="f'(z)", marker="braille" if fancy else ".")
     for mark in marks:
         value, _ = curve(spec, np.array([mark.z]))
-        if np.isfinite(value[0]):
+        if start <= mark.z <= stop and abs(value[0]) <= LIMIT:
             plt.scatter([mark.z], [float(value[0])], marker="x" if not fancy else "●", label=mark.label)
     plt.title(f"{spec.label} and its derivative")
     plt.xlabel("z")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -112,13 +113,15 @@ def fast_parse(block: bytes, width: int) -> Array | None:
         if rows is not None:
             return rows
     try:
-        rows = np.loadtxt(
-            block.decode("utf-8").splitlines(),
-            delimiter="," if b"," in block else None,
-            comments=None,
-            ndmin=2,
-            dtype=np.float64,
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "input contained no data": blank lines, left to the careful parser
+            rows = np.loadtxt(
+                block.decode("utf-8").splitlines(),
+                delimiter="," if b"," in block else None,
+                comments=None,
+                ndmin=2,
+                dtype=np.float64,
+            )
     except ValueError:  # UnicodeDecodeError included
         return None
     if rows.size == 0 or rows.shape[1] != width or not np.isfinite(rows).all():
