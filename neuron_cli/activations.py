@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .errors import NeuronError
+from .syntax import parse_number
 
 Array = np.ndarray
 Value = float | bool | None
@@ -778,10 +779,4 @@ def _parameter_value(text: str, kind: str, where: str) -> Value:
         raise NeuronError(f"{where} takes true or false, got {text.strip()!r}")
     if kind == "number_or_none" and word in ("none", "null"):
         return None
-    try:
-        value = float(word)
-    except ValueError:
-        raise NeuronError(f"{where} takes a number, got {text.strip()!r}") from None
-    if not math.isfinite(value):
-        raise NeuronError(f"{where} must be a finite number, got {text.strip()!r}")
-    return value
+    return parse_number(text, where)

@@ -613,6 +613,10 @@ def activations(
 
 def run() -> None:
     """The `neuron` command."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    if not encoding.startswith("utf") and hasattr(sys.stdout, "reconfigure"):
+        # ASCII, cp949...: a character the terminal cannot show is escaped, never an encoding error.
+        sys.stdout.reconfigure(errors="backslashreplace")
     app(prog_name="neuron")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -13,24 +12,11 @@ import numpy as np
 from .activations import ActivationSpec, get
 from .core import Layer, Network
 from .errors import NeuronError
+from .syntax import parse_number
 
 Array = np.ndarray
 
 _SEPARATOR = re.compile(r"\s*,\s*|\s+")
-
-
-def parse_number(token: str, where: str) -> float:
-    """One number in Python's float syntax, finite; `where` says where it stands, for the message."""
-    text = token.strip()
-    if not text:
-        raise NeuronError(f"{where} is empty; write a number there (e.g. 0.5) or remove the extra comma")
-    try:
-        value = float(text)
-    except ValueError:
-        raise NeuronError(f"{where} is {text!r}, which is not a number") from None
-    if not math.isfinite(value):
-        raise NeuronError(f"{where} is {text!r}; only finite numbers are accepted")
-    return value
 
 
 def split_values(text: str) -> list[str]:

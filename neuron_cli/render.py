@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -12,7 +12,7 @@ import numpy as np
 
 from . import accel
 from .activations import REGISTRY, Activation, bind, format_value
-from .core import Gradient, LayerPass, NetworkPass, TrainingStep
+from .core import Gradient, LayerPass, NetworkPass, TrainingStep, Update
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -200,30 +200,43 @@ def unicode_ok(console: Console) -> bool:
     return console.encoding.lower().replace("-", "").startswith("utf")
 
 
-def connection_table(layer_pass: LayerPass, view: View, title: str) -> RenderableType:
+def per_connection_table(
+    layer_pass: LayerPass, view: View, heading: str, columns: tuple[str, ...], values: Callable[[int, int], list[float]]
+) -> RenderableType:
+    """A table with a row per connection (input i to neuron j): its names, then `values(j, i)` in `columns`."""
     from rich.table import Table
 
     layer = layer_pass.layer
     digits = view.digits or TABLE_DIGITS
-    count = layer.input_size * layer.neurons
-    heading = (
-        f"{title}connections: {layer.input_size} input{'s' if layer.input_size != 1 else ''} x "
-        f"{layer.neurons} neuron{'s' if layer.neurons != 1 else ''} = {count}"
-    )
     table = Table()
-    for header in ("input", "neuron", "x", "w", "x*w"):
-        table.add_column(header, justify="right" if header in ("x", "w", "x*w") else "left")
+    table.add_column("input")
+    table.add_column("neuron")
+    for header in columns:
+        table.add_column(header, justify="right")
     for j in range(layer.neurons):
         for i in range(layer.input_size):
             table.add_row(
                 f"x{i + 1}",
                 f"n{j + 1}",
-                format_number(layer_pass.inputs[i], digits),
-                format_number(layer.weights[j, i], digits),
-                format_number(layer_pass.products[j, i], digits),
+                *(format_number(value, digits) for value in values(j, i)),
                 end_section=i == layer.input_size - 1 and j != layer.neurons - 1,
             )
     return headed(heading, table)
+
+
+def connection_table(layer_pass: LayerPass, view: View, title: str) -> RenderableType:
+    layer = layer_pass.layer
+    heading = (
+        f"{title}connections: {layer.input_size} input{'s' if layer.input_size != 1 else ''} x "
+        f"{layer.neurons} neuron{'s' if layer.neurons != 1 else ''} = {layer.input_size * layer.neurons}"
+    )
+    return per_connection_table(
+        layer_pass,
+        view,
+        heading,
+        ("x", "w", "x*w"),
+        lambda j, i: [layer_pass.inputs[i], layer.weights[j, i], layer_pass.products[j, i]],
+    )
 
 
 def headed(heading: str, table: RenderableType, footer: str | None = None) -> RenderableType:
@@ -270,45 +283,25 @@ def neuron_table(layer_pass: LayerPass, view: View, title: str, update: Any = No
 
 
 def gradient_table(layer_pass: LayerPass, view: View, title: str) -> RenderableType:
-    from rich.table import Table
-
-    layer = layer_pass.layer
-    digits = view.digits or TABLE_DIGITS
     gradient = layer_pass.gradient()
-    table = Table()
-    for header in ("neuron", "input", "d out/d w", "d out/d x"):
-        table.add_column(header, justify="right" if header.startswith("d") else "left")
-    for j in range(layer.neurons):
-        for i in range(layer.input_size):
-            table.add_row(
-                f"n{j + 1}",
-                f"x{i + 1}",
-                format_number(gradient.dw[j, i], digits),
-                format_number(gradient.dx[j, i], digits),
-                end_section=i == layer.input_size - 1 and j != layer.neurons - 1,
-            )
-    return headed(f"{title}gradient of each neuron's output", table)
+    return per_connection_table(
+        layer_pass,
+        view,
+        f"{title}gradient of each neuron's output",
+        ("d out/d w", "d out/d x"),
+        lambda j, i: [gradient.dw[j, i], gradient.dx[j, i]],
+    )
 
 
-def update_table(layer_pass: LayerPass, view: View, title: str, update: Any) -> RenderableType:
-    from rich.table import Table
-
-    layer = layer_pass.layer
-    digits = view.digits or TABLE_DIGITS
-    table = Table()
-    for header in ("neuron", "input", "w", "dL/dw", "new w"):
-        table.add_column(header, justify="left" if header in ("neuron", "input") else "right")
-    for j in range(layer.neurons):
-        for i in range(layer.input_size):
-            table.add_row(
-                f"n{j + 1}",
-                f"x{i + 1}",
-                format_number(layer.weights[j, i], digits),
-                format_number(update.dw[j, i], digits),
-                format_number(update.weights[j, i], digits),
-                end_section=i == layer.input_size - 1 and j != layer.neurons - 1,
-            )
-    return headed(f"{title}weight updates", table)
+def update_table(layer_pass: LayerPass, view: View, title: str, update: Update) -> RenderableType:
+    weights = layer_pass.layer.weights
+    return per_connection_table(
+        layer_pass,
+        view,
+        f"{title}weight updates",
+        ("w", "dL/dw", "new w"),
+        lambda j, i: [weights[j, i], update.dw[j, i], update.weights[j, i]],
+    )
 
 
 def neuron_picture(layer_pass: LayerPass, view: View, fancy: bool) -> str:
