@@ -1,6 +1,7 @@
 """The Typer app: declares options, wires parsing, core, stream and render; owns stdin, stdout, stderr, exit codes."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer reads every command's annotations at each start, and
+# evaluated ones spare it some 200 string evaluations (benchmarks/startup.py watches start-up).
 
 import contextlib
 import os
@@ -165,18 +166,18 @@ def output_format(chosen: Format | None) -> Format:
     return Format.table if sys.stdout.isatty() else Format.plain
 
 
-def console(file: IO[str] | None = None) -> Console:
-    from .render import make_console
+def console(file: IO[str] | None = None) -> "Console":
+    from .render.tables import make_console
 
     return make_console(file or sys.stdout)
 
 
-def colored(shown: Console) -> bool:
+def colored(shown: "Console") -> bool:
     return shown.is_terminal and not shown.no_color
 
 
-def unicode_ok(shown: Console) -> bool:
-    from .render import unicode_ok as can_show
+def unicode_ok(shown: "Console") -> bool:
+    from .render.tables import unicode_ok as can_show
 
     return can_show(shown)
 
@@ -301,7 +302,9 @@ def compute(
         sys.stdout.flush()
 
 
-def show_result(result: NetworkPass, view: View, chosen: Format, explain: bool, title: str | None, first: bool) -> None:
+def show_result(
+    result: NetworkPass, view: "View", chosen: Format, explain: bool, title: str | None, first: bool
+) -> None:
     from . import render
 
     out = sys.stdout
@@ -319,13 +322,15 @@ def show_result(result: NetworkPass, view: View, chosen: Format, explain: bool, 
             out.write(render.csv_header(result.inputs.size, result.outputs.size))
         out.write(render.csv_lines(result.inputs.reshape(1, -1), result.outputs.reshape(1, -1), view.digits))
     else:
+        from .render.tables import render_table
+
         shown = console()
         if title:
             shown.rule(title)
-        render.render_table(result, view, shown)
+        render_table(result, view, shown)
 
 
-def explanation_text(result: NetworkPass, view: View) -> str:
+def explanation_text(result: NetworkPass, view: "View") -> str:
     from .explain import explanation
 
     return explanation(result, view.digits, view.step)
@@ -347,16 +352,16 @@ def show_plots(result: NetworkPass) -> None:
         sys.stdout.write(draw(spec, start, stop, marks, color=colored(out), fancy=unicode_ok(out)))
 
 
-def save_record(result: NetworkPass, view: View, explain: bool, svg: str | None, html: str | None) -> None:
+def save_record(result: NetworkPass, view: "View", explain: bool, svg: str | None, html: str | None) -> None:
     """The table view (and the explanation) recorded by Rich and saved as SVG or HTML."""
     import io
 
     from rich.text import Text
 
-    from . import render
+    from .render.tables import make_console, render_table
 
-    recorder = render.make_console(io.StringIO(), width=110, record=True)
-    render.render_table(result, view, recorder)
+    recorder = make_console(io.StringIO(), width=110, record=True)
+    render_table(result, view, recorder)
     if explain:
         recorder.print(Text(explanation_text(result, view)))
     try:
@@ -421,17 +426,17 @@ def check(
             )
         if tol is not None:
             tolerances = np.full(expected.size, tol)
-        from . import render
+        from .render import verdicts
 
-        verdict = render.Verdict(expected, outputs, tolerances, tol is None)
+        verdict = verdicts.Verdict(expected, outputs, tolerances, tol is None)
         if not quiet:
             chosen = output_format(format)
             if chosen is Format.json:
-                sys.stdout.write(render.verdict_json(verdict))
+                sys.stdout.write(verdicts.verdict_json(verdict))
             elif chosen is Format.table:
-                render.verdict_table(verdict, console())
+                verdicts.verdict_table(verdict, console())
             else:
-                sys.stdout.write(render.verdict_text(verdict))
+                sys.stdout.write(verdicts.verdict_text(verdict))
             sys.stdout.flush()
     if not verdict.passed:
         raise typer.Exit(1)
@@ -466,8 +471,8 @@ def truth_table(
       neuron truth-table -w 20,20 -b -10 -a sigmoid --gate or
     """
     with user_errors():
-        from . import render
         from .core import fired, gate_outputs, truth_inputs
+        from .render import verdicts
 
         check_digits(digits)
         network = build_network(w, b, activation, model)
@@ -476,18 +481,18 @@ def truth_table(
         last = network.layers[-1].activation
         fires = fired(outputs, last)
         expected = gate_outputs(gate.value, inputs) if gate is not None else None
-        table = render.TruthTable(
+        table = verdicts.TruthTable(
             inputs, outputs, fires, expected, gate.value if gate else None, last.name, len(network.layers)
         )
         chosen = output_format(format)
         if chosen is Format.json:
-            sys.stdout.write(render.truth_json(table, digits))
+            sys.stdout.write(verdicts.truth_json(table, digits))
         elif chosen is Format.csv:
-            sys.stdout.write(render.truth_csv(table, digits))
+            sys.stdout.write(verdicts.truth_csv(table, digits))
         elif chosen is Format.plain:
-            sys.stdout.write(render.truth_text(table, digits))
+            sys.stdout.write(verdicts.truth_text(table, digits))
         else:
-            render.truth_rich(table, digits, console())
+            verdicts.truth_rich(table, digits, console())
         sys.stdout.flush()
     if expected is not None and not table.passed:
         raise typer.Exit(1)
@@ -602,7 +607,7 @@ def activations(
     """
     with user_errors():
         from .activations import lookup
-        from .render import write_activation, write_activation_list
+        from .render.catalogue import write_activation, write_activation_list
 
         chosen = output_format(format).value
         if name is None:

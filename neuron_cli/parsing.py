@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -85,6 +84,8 @@ def read_file_values(text: str, where: str, row_name: str = "neuron") -> Array:
         return check_array(data, f"{where} ({path})", row_name)
     content = read_text(path, where)
     if suffix == ".json":
+        import json
+
         try:
             data = json.loads(content)
         except json.JSONDecodeError as problem:
@@ -222,6 +223,8 @@ def load_model(path_text: str) -> Network:
         except tomllib.TOMLDecodeError as problem:
             raise NeuronError(f"--model: {path} is not valid TOML: {problem}") from None
     else:
+        import json
+
         try:
             document = json.loads(content)
         except json.JSONDecodeError as problem:
@@ -272,6 +275,8 @@ def model_document(network: Network) -> dict[str, Any]:
 
 def save_model_file(network: Network, path_text: str) -> None:
     """Write a network as a model file: TOML for a .toml name, JSON otherwise."""
+    import json
+
     path = Path(path_text)
     document = model_document(network)
     if path.suffix.lower() == ".toml":
