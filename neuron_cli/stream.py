@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import queue
 import threading
 import warnings
@@ -26,7 +28,7 @@ def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES) -> Iter
     when the writer pauses (rows typed at a terminal, `tail -f`), so that output keeps pace with input.
     An iterable of bytes is passed through as it is.
     """
-    read = getattr(source, "read1", None) or getattr(source, "read", None)
+    read = _reader(source)
     if read is None:
         yield from source
         return
@@ -49,6 +51,15 @@ def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES) -> Iter
         pieces, held = ([joined[cut:]], len(joined) - cut) if cut < len(joined) else ([], 0)
         if not data:
             return
+
+
+def _reader(source: Any) -> Callable[[int], bytes] | None:
+    """A function reading up to n bytes, as many as are there: os.read on a real file, so that a reader thread
+    blocked in it holds no lock of Python's buffered stdin (which would abort the interpreter's exit)."""
+    try:
+        return functools.partial(os.read, source.fileno())
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
+        return getattr(source, "read1", None) or getattr(source, "read", None)
 
 
 def _waiting_check(source: Any) -> Callable[[], bool]:

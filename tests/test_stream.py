@@ -221,3 +221,20 @@ def test_read_blocks_yields_the_good_rows_then_the_error():
     np.testing.assert_array_equal(next(blocks), [[1, 2, 3], [4, 5, 6]])
     with pytest.raises(NeuronError, match="line 3 has 2 values"):
         next(blocks)
+
+
+def test_a_bad_row_from_a_writer_still_writing_ends_at_once():
+    process = subprocess.Popen(
+        [*neuron_command(), "compute", "-w", "1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    process.stdin.write(b"1\nx\n")
+    process.stdin.flush()  # and the pipe stays open, as with a writer that is not done
+    try:
+        code = process.wait(timeout=30)
+    finally:
+        process.stdin.close()
+    assert code == 2
+    assert process.stdout.read() == b"1.0\n"
+    error = process.stderr.read()
+    assert b"line 2" in error and b"Fatal" not in error and b"Traceback" not in error
