@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .. import accel
-from ..core import LayerPass, NetworkPass, TrainingStep
+from ..core import LayerPass, NetworkPass, TrainingStep, Update
 
 Array = np.ndarray
 TABLE_DIGITS = 10  # tables are read by people: ten significant digits hide 0.30000000000000004 yet keep detail
@@ -125,7 +125,7 @@ def document(result: NetworkPass, view: View) -> dict[str, Any]:
     return doc
 
 
-def _layer_document(layer_pass: LayerPass, view: View, update: Any) -> dict[str, Any]:
+def _layer_document(layer_pass: LayerPass, view: View, update: Update | None) -> dict[str, Any]:
     d = view.digits
     layer = layer_pass.layer
     gradient = layer_pass.gradient() if view.grad else None
@@ -151,18 +151,11 @@ def _layer_document(layer_pass: LayerPass, view: View, update: Any) -> dict[str,
             neuron["role"] = "value" if j < layer.neurons // 2 else "gate"
         if gradient is not None:
             neuron["gradient"] = {
-                "dz": json_number(gradient.dz[j], d),
-                "dw": json_numbers(gradient.dw[j], d),
-                "db": json_number(gradient.db[j], d),
-                "dx": json_numbers(gradient.dx[j], d),
+                name: json_numbers(getattr(gradient, name)[j], d) for name in ("dz", "dw", "db", "dx")
             }
         if update is not None:
             neuron["update"] = {
-                "dz": json_number(update.dz[j], d),
-                "dw": json_numbers(update.dw[j], d),
-                "db": json_number(update.db[j], d),
-                "weights": json_numbers(update.weights[j], d),
-                "bias": json_number(update.bias[j], d),
+                name: json_numbers(getattr(update, name)[j], d) for name in ("dz", "dw", "db", "weights", "bias")
             }
         neurons.append(neuron)
     return {"activation": layer.activation.label, "formula": layer.activation.activation.formula, "neurons": neurons}
