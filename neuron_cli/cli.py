@@ -622,7 +622,19 @@ def run() -> None:
     if not encoding.startswith("utf") and hasattr(sys.stdout, "reconfigure"):
         # ASCII, cp949...: a character the terminal cannot show is escaped, never an encoding error.
         sys.stdout.reconfigure(errors="backslashreplace")
-    app(prog_name="neuron")
+    try:
+        code = app(prog_name="neuron", standalone_mode=False)
+    except typer.TyperException as problem:  # a usage error: an unknown option, a value of the wrong type
+        context = getattr(problem, "ctx", None)
+        if type(problem).__name__ == "NoArgsIsHelpError" and context is not None:
+            print(context.get_help())  # `neuron` alone: the help, as asked for by no_args_is_help
+            sys.exit(0)
+        where = f" (see '{context.command_path} --help')" if context is not None else ""
+        print(f"error: {problem.format_message()}{where}", file=sys.stderr)
+        sys.exit(getattr(problem, "exit_code", 2))
+    except typer.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "run"]

@@ -19,6 +19,7 @@ from .parsing import parse_number, split_values
 
 Array = np.ndarray
 BLOCK_BYTES = 1 << 21  # rows are parsed, computed and written about this many bytes at a time
+POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about 0.1 s) would cost more
 PATIENCE = 0.01  # seconds to wait for more input before computing the rows already read
 PREFETCH = 2  # blocks parsed ahead of the one being written: bounds memory while the two overlap
 
@@ -119,7 +120,7 @@ def fast_parse(block: bytes, width: int) -> Array | None:
     """
     if b"#" in block:
         return None
-    if b"," in block and len(block) >= BLOCK_BYTES // 2:
+    if b"," in block and len(block) >= POLARS_BYTES:
         rows = accel.read_rows(block, width)
         if rows is not None:
             return rows

@@ -211,3 +211,28 @@ def test_cli_runner_drives_the_same_app():
     assert result.stdout == "0.6224593312018546\n"
     result = CliRunner().invoke(app, ["compute", "-x", "1", "-w", "x"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compute", "-x", "1", "-w", "1", "--format", "xml"], "'xml' is not one of"),
+        (["compute", "-x", "1", "-w", "1", "--nope"], "No such option: --nope"),
+        (["compute", "-x"], "Option '-x' requires an argument"),
+        (["nope"], "No such command 'nope'"),
+        (["compute", "-x", "1", "-w", "1", "--digits", "abc"], "'abc' is not a valid int"),
+    ],
+)
+def test_usage_errors_are_one_line_too(neuron, args, message):
+    run = neuron(*args)
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith("error: ") and message in run.err
+    assert len(run.err.strip().splitlines()) == 1
+
+
+def test_python_dash_m_is_the_same_program():
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "neuron_cli", "compute", *NEURON], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout == "0.6224593312018546\n"
