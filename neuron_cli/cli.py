@@ -4,6 +4,7 @@
 # evaluated ones spare it some 200 string evaluations (benchmarks/startup.py watches start-up).
 
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -272,6 +273,8 @@ def compute(
             )
             if on
         ]
+        if not math.isfinite(lr):
+            raise NeuronError(f"--lr must be a finite number, got {lr}")
         if save_model is not None and target is None:
             raise NeuronError("--save-model writes the model after a training step: give --target too")
         if x is None or x == "-":

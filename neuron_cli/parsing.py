@@ -104,7 +104,7 @@ def read_bytes(path: Path, where: str) -> bytes:
 
 def read_text(path: Path, where: str) -> str:
     try:
-        return read_bytes(path, where).decode("utf-8")
+        return read_bytes(path, where).decode("utf-8-sig")  # a byte order mark (Excel's CSV) is not a value
     except UnicodeDecodeError:
         raise NeuronError(f"{where}: {path} is not UTF-8 text") from None
 
@@ -251,7 +251,7 @@ def _layer_from_entry(entry: Any, where: str) -> Layer:
         raise NeuronError(f"{where} needs either weights (neurons x inputs) or kernel (inputs x outputs), not both")
     key = "weights" if "weights" in entry else "kernel"
     matrix = check_array(entry[key], f"{where}, {key}", row_name="row")
-    if key == "kernel":
+    if key == "kernel" and np.ndim(entry[key]) == 2:  # a flat kernel is one unit's weights already
         matrix = matrix.T
     bias = check_array(entry.get("bias", 0.0), f"{where}, bias").reshape(-1)
     activation = entry.get("activation", "linear")

@@ -146,6 +146,8 @@ def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network) -> Iterat
     line = 1
     for raw in chunks(source):
         block = raw[:-1] if raw.endswith(b"\n") else raw
+        if line == 1 and block.startswith(b"\xef\xbb\xbf"):
+            block = block[3:]  # a byte order mark (Excel's CSV) is not a value
         rows = fast_parse(block, network.input_size)
         if rows is None:
             try:

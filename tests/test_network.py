@@ -230,3 +230,8 @@ def test_the_readme_library_example_runs():
         if "import keras" in code:  # Keras is not installed here: that block is for a Keras user's machine
             continue
         exec(compile(code, "README.md", "exec"), {})
+
+
+def test_a_flat_kernel_is_one_units_weights(neuron, tmp_path):
+    (tmp_path / "k.json").write_text(json.dumps({"layers": [{"kernel": [1.0, 2.0], "bias": 0.5}]}))
+    assert float(neuron("compute", "--model", str(tmp_path / "k.json"), "-x", "1,1").out) == 3.5

@@ -238,3 +238,9 @@ def test_a_bad_row_from_a_writer_still_writing_ends_at_once():
     assert process.stdout.read() == b"1.0\n"
     error = process.stderr.read()
     assert b"line 2" in error and b"Fatal" not in error and b"Traceback" not in error
+
+
+def test_a_byte_order_mark_is_not_a_value(neuron, tmp_path):
+    assert neuron("compute", "-w", "1,1", stdin=b"\xef\xbb\xbf1,2\n3,4\n").lines() == ["3.0", "7.0"]
+    (tmp_path / "x.csv").write_bytes(b"\xef\xbb\xbf1,2\n")
+    assert neuron("compute", "-x", f"@{tmp_path / 'x.csv'}", "-w", "1,1").out == "3.0\n"
