@@ -313,7 +313,7 @@ def show_result(
     out = sys.stdout
     if chosen is Format.json:
         extra = {"explanation": explanation_text(result, view)} if explain else None
-        out.write(render.json_line(result, view, extra))
+        out.write(render.json_lines(result, view, extra))
     elif explain:
         if title:
             out.write(f"# {title}\n")

@@ -82,10 +82,11 @@ class Layer:
         return self.activation(self.z(np.asarray(inputs, dtype=np.float64)))
 
     def forward(self, inputs: Array) -> LayerPass:
-        """Every step for one input row: products, sums, z, each neuron's value and the outputs."""
+        """Every step for one input row (inputs,), or for a block of rows (rows, inputs) at once: products,
+        sums, z, each neuron's value and the outputs, each with the block's rows first."""
         x = np.asarray(inputs, dtype=np.float64)
         with np.errstate(all="ignore"):
-            products = x * self.weights
+            products = x[..., None, :] * self.weights
             sums = weighted_sums(x, self.weights)
             z = sums + self.bias
         return LayerPass(self, x, products, sums, z, self.activation.neuron_values(z), self.activation(z))
@@ -127,9 +128,9 @@ class LayerPass:
 
     def gradient(self) -> Gradient:
         jacobian = self.layer.activation.neuron_jacobian(self.z)
-        own = np.diagonal(jacobian).copy()
+        own = np.diagonal(jacobian, axis1=-2, axis2=-1).copy()
         with np.errstate(all="ignore"):
-            return Gradient(own, own[:, None] * self.inputs, own, jacobian @ self.layer.weights)
+            return Gradient(own, own[..., :, None] * self.inputs[..., None, :], own, jacobian @ self.layer.weights)
 
 
 @dataclass(frozen=True, eq=False)
@@ -236,11 +237,12 @@ class NetworkPass:
             for layer_pass in self.passes:
                 activation = layer_pass.layer.activation
                 slope = activation.derivative(layer_pass.z)
-                jacobian = slope if activation.layerwise else np.diag(slope)
+                jacobian = slope if activation.layerwise else slope[..., :, None] * np.eye(slope.shape[-1])
                 total = jacobian @ layer_pass.layer.weights @ total
         return total
 
     def train_step(self, targets: Array, loss: str = "half_sse", rate: float = 0.1) -> TrainingStep:
+        """One step of gradient descent on this pass's one input row."""
         targets = np.asarray(targets, dtype=np.float64).reshape(-1)
         outputs = self.outputs
         if targets.size != outputs.size:

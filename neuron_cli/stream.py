@@ -205,7 +205,7 @@ def run_stream(
                 out.write(render.csv_header(network.input_size, network.output_size))
             out.write(render.csv_lines(rows, network(rows), digits))
         elif chosen == "json":
-            out.write("".join(render.json_line(network.forward(row), view) for row in rows))
+            out.write(render.json_lines(network.forward(rows), view))
         else:
             if written == 0:
                 out.write(render.stream_table_header(network.input_size, network.output_size))

@@ -244,3 +244,12 @@ def test_a_byte_order_mark_is_not_a_value(neuron, tmp_path):
     assert neuron("compute", "-w", "1,1", stdin=b"\xef\xbb\xbf1,2\n3,4\n").lines() == ["3.0", "7.0"]
     (tmp_path / "x.csv").write_bytes(b"\xef\xbb\xbf1,2\n")
     assert neuron("compute", "-x", f"@{tmp_path / 'x.csv'}", "-w", "1,1").out == "3.0\n"
+
+
+@pytest.mark.parametrize("activation", ["softmax", "glu", "tanh", "sparsemax"])
+def test_json_gradients_of_a_block_are_those_of_each_row(neuron, random_rows, activation):
+    args = ["-w", WEIGHTS, "-b", "0.1,-0.1", "-a", activation, "--format", "json", "--grad"]
+    streamed = neuron("compute", *args, stdin=rows_text(random_rows[:40])).lines()
+    for row, line in list(zip(random_rows[:40].tolist(), streamed))[::13]:
+        single = neuron("compute", "-x", ",".join(map(repr, row)), *args).out.strip()
+        assert json.loads(line) == json.loads(single)

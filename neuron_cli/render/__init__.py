@@ -4,7 +4,7 @@ the verdicts of check and truth-table in the modules beside it. The only package
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,60 +108,84 @@ def stream_table_lines(first: int, inputs: Array, outputs: Array, digits: int | 
 # ---------------------------------------------------------------- JSON
 
 
-def document(result: NetworkPass, view: View) -> dict[str, Any]:
-    """Everything about one input row as the contract's JSON object."""
-    d = view.digits
-    doc: dict[str, Any] = {"inputs": json_numbers(result.inputs, d), "outputs": json_numbers(result.outputs, d)}
-    updates = view.step.updates if view.step else (None,) * len(result.passes)
-    doc["layers"] = [_layer_document(layer_pass, view, update) for layer_pass, update in zip(result.passes, updates)]
-    if view.grad:
-        doc["input_gradient"] = json_numbers(result.input_gradient(), d)
-    if view.step:
-        doc["targets"] = json_numbers(view.step.targets, d)
-        doc["loss_function"] = view.step.loss_name
-        doc["loss"] = json_number(view.step.loss, d)
-        doc["learning_rate"] = json_number(view.step.rate)
-        doc["rule"] = "perceptron" if view.step.perceptron else "gradient descent"
-    return doc
+def json_lists(values: Any, digits: int | None = None) -> Any:
+    """An array as nested lists for strict JSON; all at once (tolist) unless a value needs rounding or a string."""
+    array = np.asarray(values, dtype=np.float64)
+    if digits is None and np.isfinite(array).all():
+        return array.tolist()
+    return json_numbers(array, digits)
 
 
-def _layer_document(layer_pass: LayerPass, view: View, update: Update | None) -> dict[str, Any]:
-    d = view.digits
-    layer = layer_pass.layer
-    gradient = layer_pass.gradient() if view.grad else None
-    neurons = []
-    for j in range(layer.neurons):
-        neuron: dict[str, Any] = {
-            "weights": json_numbers(layer.weights[j], d),
-            "bias": json_number(layer.bias[j], d),
-            "weighted_sum": json_number(layer_pass.weighted_sums[j], d),
-            "z": json_number(layer_pass.z[j], d),
-            "output": json_number(layer_pass.values[j], d),
-            "connections": [
-                {
-                    "input": i + 1,
-                    "x": json_number(layer_pass.inputs[i], d),
-                    "w": json_number(layer.weights[j, i], d),
-                    "product": json_number(layer_pass.products[j, i], d),
-                }
-                for i in range(layer.input_size)
-            ],
-        }
-        if layer.activation.name == "glu":
-            neuron["role"] = "value" if j < layer.neurons // 2 else "gate"
-        if gradient is not None:
-            neuron["gradient"] = {
-                name: json_numbers(getattr(gradient, name)[j], d) for name in ("dz", "dw", "db", "dx")
-            }
-        if update is not None:
-            neuron["update"] = {
-                name: json_numbers(getattr(update, name)[j], d) for name in ("dz", "dw", "db", "weights", "bias")
-            }
-        neurons.append(neuron)
-    return {"activation": layer.activation.label, "formula": layer.activation.activation.formula, "neurons": neurons}
-
-
-def json_line(result: NetworkPass, view: View, extra: dict[str, Any] | None = None) -> str:
+def json_lines(result: NetworkPass, view: View, extra: dict[str, Any] | None = None) -> str:
+    """The contract's JSON object for each input row of the pass (one row, or a block of rows at once), a line each."""
     import json
 
-    return json.dumps({**document(result, view), **(extra or {})}, allow_nan=False, ensure_ascii=False) + "\n"
+    d = view.digits
+    single = result.inputs.ndim == 1
+
+    def per_row(array: Array) -> Any:
+        return json_lists(array[None] if single else array, d)
+
+    updates = view.step.updates if view.step else (None,) * len(result.passes)
+    layers = [_layer_lists(layer_pass, view, per_row, update) for layer_pass, update in zip(result.passes, updates)]
+    inputs, outputs = per_row(result.inputs), per_row(result.outputs)
+    input_gradient = per_row(result.input_gradient()) if view.grad else None
+    lines = []
+    for r in range(len(inputs)):
+        doc: dict[str, Any] = {"inputs": inputs[r], "outputs": outputs[r], "layers": [layer(r) for layer in layers]}
+        if input_gradient is not None:
+            doc["input_gradient"] = input_gradient[r]
+        if view.step:
+            doc["targets"] = json_numbers(view.step.targets, d)
+            doc["loss_function"] = view.step.loss_name
+            doc["loss"] = json_number(view.step.loss, d)
+            doc["learning_rate"] = json_number(view.step.rate)
+            doc["rule"] = "perceptron" if view.step.perceptron else "gradient descent"
+        lines.append(json.dumps({**doc, **(extra or {})}, allow_nan=False, ensure_ascii=False))
+    return "".join(line + "\n" for line in lines)
+
+
+def _layer_lists(
+    layer_pass: LayerPass, view: View, per_row: Callable[[Array], Any], update: Update | None
+) -> Callable[[int], dict[str, Any]]:
+    """The layer's JSON entry for row r, from values converted once for the whole block."""
+    d = view.digits
+    layer = layer_pass.layer
+    weights, bias = json_lists(layer.weights, d), json_lists(layer.bias, d)
+    inputs, products = per_row(layer_pass.inputs), per_row(layer_pass.products)
+    sums, z, values = per_row(layer_pass.weighted_sums), per_row(layer_pass.z), per_row(layer_pass.values)
+    gradient = layer_pass.gradient() if view.grad else None
+    slopes = {name: per_row(getattr(gradient, name)) for name in ("dz", "dw", "db", "dx")} if gradient else {}
+    steps = (
+        {name: json_lists(getattr(update, name), d) for name in ("dz", "dw", "db", "weights", "bias")} if update else {}
+    )
+    half = layer.neurons // 2 if layer.activation.name == "glu" else None
+
+    def entry(r: int) -> dict[str, Any]:
+        neurons = []
+        for j in range(layer.neurons):
+            neuron: dict[str, Any] = {
+                "weights": weights[j],
+                "bias": bias[j],
+                "weighted_sum": sums[r][j],
+                "z": z[r][j],
+                "output": values[r][j],
+                "connections": [
+                    {"input": i + 1, "x": inputs[r][i], "w": weights[j][i], "product": products[r][j][i]}
+                    for i in range(layer.input_size)
+                ],
+            }
+            if half is not None:
+                neuron["role"] = "value" if j < half else "gate"
+            if slopes:
+                neuron["gradient"] = {name: rows[r][j] for name, rows in slopes.items()}
+            if steps:
+                neuron["update"] = {name: values_[j] for name, values_ in steps.items()}
+            neurons.append(neuron)
+        return {
+            "activation": layer.activation.label,
+            "formula": layer.activation.activation.formula,
+            "neurons": neurons,
+        }
+
+    return entry
