@@ -273,18 +273,21 @@ def compute(
             )
             if on
         ]
+        these = f"{', '.join(row_only)} work{'s' if len(row_only) == 1 else ''}"
         if not math.isfinite(lr):
             raise NeuronError(f"--lr must be a finite number, got {lr}")
         if save_model is not None and target is None:
             raise NeuronError("--save-model writes the model after a training step: give --target too")
         if x is None or x == "-":
             if row_only:
-                raise NeuronError(f"{', '.join(row_only)} work on rows given with -x, not on a stream")
+                raise NeuronError(f"{these} on one row given with -x, not on a stream")
             from .stream import run_stream
 
             run_stream(stdin_source(x), network, chosen.value, digits, grad, sys.stdout)
             return
         rows = input_rows(x, network)
+        if len(rows) > 1 and row_only:
+            raise NeuronError(f"{these} on one input row; -x ({x[1:]}) has {len(rows)}")
         targets = parse_vector(target, "--target") if target is not None else None
         from .render import View
 

@@ -307,3 +307,9 @@ def test_save_svg_and_html(neuron, tmp_path):
 def test_row_tools_refuse_a_stream(neuron):
     run = neuron("compute", "-w", "1,1", "--explain", stdin="1,2\n")
     assert run.code == 2 and "--explain" in run.err
+
+
+def test_row_tools_take_one_row(neuron, tmp_path):
+    (tmp_path / "rows.txt").write_text("1,2\n3,4\n")
+    run = neuron("compute", "-x", f"@{tmp_path / 'rows.txt'}", "-w", "1,1", "--target", "1")
+    assert run.code == 2 and "--target works on one input row" in run.err
