@@ -313,3 +313,30 @@ def test_row_tools_take_one_row(neuron, tmp_path):
     (tmp_path / "rows.txt").write_text("1,2\n3,4\n")
     run = neuron("compute", "-x", f"@{tmp_path / 'rows.txt'}", "-w", "1,1", "--target", "1")
     assert run.code == 2 and "--target works on one input row" in run.err
+
+
+@pytest.mark.parametrize(
+    ("weights", "bias", "gate"),
+    # The perceptron gates of Saito's "Deep Learning from Scratch" (밑바닥부터 시작하는 딥러닝), chapter 2.
+    [("0.5,0.5", "-0.7", "and"), ("-0.5,-0.5", "0.7", "nand"), ("0.5,0.5", "-0.2", "or")],
+)
+def test_textbook_perceptron_gates(neuron, weights, bias, gate):
+    assert neuron("truth-table", "-w", weights, "-b", bias, "-a", "step", "--gate", gate).code == 0
+
+
+def test_textbook_xor_from_nand_or_and(neuron, tmp_path):
+    model = {
+        "layers": [
+            {"weights": [[-0.5, -0.5], [0.5, 0.5]], "bias": [0.7, -0.2], "activation": "step"},
+            {"weights": [[0.5, 0.5]], "bias": -0.7, "activation": "step"},
+        ]
+    }
+    (tmp_path / "xor.toml").write_text(
+        "".join(
+            f'[[layers]]\nweights = {layer["weights"]}\nbias = {layer["bias"]}\nactivation = "step"\n'
+            for layer in model["layers"]
+        )
+    )
+    run = neuron("truth-table", "--model", str(tmp_path / "xor.toml"), "--gate", "xor", "--format", "json")
+    assert run.code == 0
+    assert [json.loads(line)["outputs"] for line in run.lines()] == [[0.0], [1.0], [1.0], [0.0]]
