@@ -236,3 +236,10 @@ def test_python_dash_m_is_the_same_program():
 
     run = subprocess.run([sys.executable, "-m", "neuron_cli", "compute", *NEURON], capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout == "0.6224593312018546\n"
+
+
+def test_tables_never_cut_a_number(neuron):
+    run = neuron("compute", *NEURON, "--grad", "--target", "1", "--format", "table", env={"PYTHONIOENCODING": "cp949"})
+    assert run.code == 0
+    assert run.stdout_bytes.isascii()  # no ellipsis, no box lines: plain ASCII for cp949
+    assert "0.6224593312" in run.out and "…" not in run.out

@@ -52,7 +52,7 @@ def write_activation_list(chosen: str, out: IO[str]) -> None:
             title_justify="left",
         )
         for header in ("name", "aliases", "f(z)", "range", "acts on"):
-            table.add_column(header)
+            table.add_column(header, overflow="fold")
         for a in REGISTRY:
             table.add_row(a.name, ", ".join(a.aliases), a.formula, a.output_range, "layer" if a.layerwise else "neuron")
         make_console(out).print(table)

@@ -12,10 +12,20 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 
+PIPED_WIDTH = 160
+
+
 def make_console(file: IO[str], color: bool | None = None, width: int | None = None, record: bool = False) -> Console:
-    """A console that reads nothing as markup and draws ASCII where the encoding cannot show box lines."""
+    """A console that reads nothing as markup and draws ASCII where the encoding cannot show box lines.
+
+    Into a file or a pipe, where no terminal sets the width, tables get room to keep each number on one line.
+    """
+    import os
+
     from rich.console import Console
 
+    if width is None and not (hasattr(file, "isatty") and file.isatty()) and "COLUMNS" not in os.environ:
+        width = PIPED_WIDTH
     return Console(
         file=file,
         markup=False,
@@ -42,10 +52,10 @@ def per_connection_table(
     layer = layer_pass.layer
     digits = view.digits or TABLE_DIGITS
     table = Table()
-    table.add_column("input")
-    table.add_column("neuron")
+    table.add_column("input", overflow="fold")
+    table.add_column("neuron", overflow="fold")
     for header in columns:
-        table.add_column(header, justify="right")
+        table.add_column(header, justify="right", overflow="fold")
     for j in range(layer.neurons):
         for i in range(layer.input_size):
             table.add_row(
@@ -97,7 +107,7 @@ def neuron_table(layer_pass: LayerPass, view: View, title: str, update: Any = No
     if update is not None:
         columns += ["dL/dz", "new bias"]
     for header in columns:
-        table.add_column(header, justify="left" if header == "neuron" else "right")
+        table.add_column(header, justify="left" if header == "neuron" else "right", overflow="fold")
     for j in range(layer.neurons):
         label = f"n{j + 1}" + (" (gate)" if spec.name == "glu" and j >= layer.neurons // 2 else "")
         row = [

@@ -82,7 +82,7 @@ def verdict_table(verdict: Verdict, console: Console) -> None:
 
     table = Table()
     for header in ("output", "expected", "got", "difference", "allowed", "verdict"):
-        table.add_column(header, justify="left" if header in ("output", "verdict") else "right")
+        table.add_column(header, justify="left" if header in ("output", "verdict") else "right", overflow="fold")
     for k, (e, g, d, t, m) in enumerate(
         zip(verdict.expected, verdict.got, verdict.differences, verdict.tolerances, verdict.matches)
     ):
@@ -189,15 +189,15 @@ def truth_rich(table: TruthTable, digits: int | None, console: Console) -> None:
     grid = Table()
     n, k = table.inputs.shape[1], table.outputs.shape[1]
     for i in range(n):
-        grid.add_column(f"x{i + 1}", justify="center")
+        grid.add_column(f"x{i + 1}", justify="center", overflow="fold")
     for j in range(k):
-        grid.add_column(f"y{j + 1}", justify="right")
+        grid.add_column(f"y{j + 1}", justify="right", overflow="fold")
     if table.activation != "step":
         for j in range(k):
-            grid.add_column(f"fires{j + 1}" if k > 1 else "fires", justify="center")
+            grid.add_column(f"fires{j + 1}" if k > 1 else "fires", justify="center", overflow="fold")
     if table.expected is not None:
-        grid.add_column(table.gate or "", justify="center")
-        grid.add_column("", justify="left")
+        grid.add_column(table.gate or "", justify="center", overflow="fold")
+        grid.add_column("", justify="left", overflow="fold")
     for r in range(len(table.inputs)):
         cells: list[Any] = [str(int(v)) for v in table.inputs[r]]
         cells += [format_number(v, shown) for v in table.outputs[r]]
