@@ -133,3 +133,18 @@ def test_no_warning_for_huge_inputs(x):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Layer.create(np.full((2, 3), 1e10), 0.0, "sigmoid").forward(x).gradient()
+
+
+def test_from_kernel_takes_keras_layout():
+    kernel = np.array([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]])  # inputs x outputs, as Dense.get_weights()[0]
+    layer = Layer.from_kernel(kernel, [0.0, 0.1], "relu")
+    np.testing.assert_array_equal(layer.weights, kernel.T)
+    np.testing.assert_allclose(layer(np.array([1.0, 2.0, 3.0])), [1.4, 3.3])
+
+
+def test_the_cli_offers_every_loss_and_gate_of_the_core():
+    from neuron_cli.cli import Gate, Loss
+    from neuron_cli.core import GATES, LOSSES
+
+    assert [loss.value for loss in Loss] == list(LOSSES)
+    assert [gate.value for gate in Gate] == list(GATES)
