@@ -22,6 +22,10 @@ Function = Callable[[Array, Params], Array]
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+GELU_FORMULAS = {
+    False: "z * (1 + erf(z / sqrt(2))) / 2",
+    True: "z * (1 + tanh(sqrt(2/pi) * (z + 0.044715 * z^3))) / 2",
+}
 GELU_CUBIC = 0.044715
 
 _erf = np.frompyfunc(math.erf, 1, 1)
@@ -64,6 +68,7 @@ class Activation:
     summary: str = ""
     validate: Callable[[Params], str | None] | None = None
     plot_range: tuple[float, float] = (-6.0, 6.0)
+    formula_of: Callable[[Params], str] | None = None  # the formula for these parameters, where they change it
 
 
 # ---------------------------------------------------------------- stable building blocks
@@ -97,6 +102,18 @@ def _relu(z: Array, p: Params) -> Array:
     if slope != 0:
         positive = positive - slope * np.maximum(threshold - z, 0.0)
     return positive
+
+
+def _relu_formula(p: Params) -> str:
+    slope, max_value, threshold = p["negative_slope"], p["max_value"], p["threshold"]
+    if slope != 0 and max_value is None and threshold == 0:
+        return "max(z, negative_slope * z)"
+    text = "(z if z > threshold else 0)" if threshold != 0 else "max(z, 0)"
+    if max_value is not None:
+        text = f"clip({text}, 0, max_value)"
+    if slope != 0:
+        text += " - negative_slope * max(threshold - z, 0)"
+    return text
 
 
 def _relu_derivative(z: Array, p: Params) -> Array:
@@ -336,6 +353,7 @@ REGISTRY: tuple[Activation, ...] = (
         _gelu_derivative,
         (Param("approximate", False, kind="bool", help="use the tanh approximation"),),
         summary="Gaussian error linear unit: z times the standard normal CDF of z.",
+        formula_of=lambda p: GELU_FORMULAS[bool(p["approximate"])],
     ),
     Activation(
         "glu",
@@ -437,7 +455,8 @@ REGISTRY: tuple[Activation, ...] = (
     ),
     Activation(
         "relu",
-        "max(z, 0); with threshold t, slope s and max_value m: min(z, m) if z > t else s * (z - t)",
+        "max(z, 0); in general "
+        "clip((z if z > threshold else 0), 0, max_value) - negative_slope * max(threshold - z, 0)",
         "1 if t < z <= m else (s if z <= t else 0)",
         "[0, inf) by default",
         _relu,
@@ -448,6 +467,7 @@ REGISTRY: tuple[Activation, ...] = (
             Param("threshold", 0.0, help="z must pass this to go through"),
         ),
         summary="Rectified linear unit.",
+        formula_of=_relu_formula,
     ),
     Activation(
         "relu6",
@@ -654,6 +674,12 @@ class ActivationSpec:
     @property
     def layerwise(self) -> bool:
         return self.activation.layerwise
+
+    @property
+    def formula(self) -> str:
+        """f(z) as one line of text, for these parameter values."""
+        written = self.activation.formula_of
+        return written(self.params) if written is not None else self.activation.formula
 
     @property
     def label(self) -> str:

@@ -44,7 +44,7 @@ def substitute(formula: str, z: float, spec: ActivationSpec, write: Writer) -> s
     def replace(match: re.Match[str]) -> str:
         return values.get(match.group(0), match.group(0))
 
-    return re.sub(r"\b[a-z_]+\b", replace, formula.split(";")[0])
+    return re.sub(r"\b[a-z_]+\b", replace, formula)
 
 
 def explain_layer(layer_pass: LayerPass, write: Writer, title: str) -> list[str]:
@@ -67,8 +67,8 @@ def explain_layer(layer_pass: LayerPass, write: Writer, title: str) -> list[str]
             f"= {write.n(layer_pass.z[j])}"
         )
         if not spec.layerwise:
-            formula = substitute(spec.activation.formula, layer_pass.z[j], spec, write)
-            lines.append(f"    f(z) = {spec.activation.formula.split(';')[0]}")
+            formula = substitute(spec.formula, layer_pass.z[j], spec, write)
+            lines.append(f"    f(z) = {spec.formula}")
             lines.append(f"         = {formula} = {write.n(layer_pass.values[j])}")
     if spec.layerwise:
         lines += explain_layerwise(layer_pass, write)
@@ -79,7 +79,7 @@ def explain_layerwise(layer_pass: LayerPass, write: Writer) -> list[str]:
     spec = layer_pass.layer.activation
     z = layer_pass.z
     names = ", ".join(f"z{j + 1} = {write.n(v)}" for j, v in enumerate(z))
-    lines = [f"  {spec.name} acts on the whole layer: {names}", f"    f(z)_i = {spec.activation.formula}"]
+    lines = [f"  {spec.name} acts on the whole layer: {names}", f"    f(z)_i = {spec.formula}"]
     if spec.name in ("softmax", "log_softmax"):
         shift = float(np.max(z))
         with np.errstate(all="ignore"):

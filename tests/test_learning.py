@@ -340,3 +340,22 @@ def test_textbook_xor_from_nand_or_and(neuron, tmp_path):
     run = neuron("truth-table", "--model", str(tmp_path / "xor.toml"), "--gate", "xor", "--format", "json")
     assert run.code == 0
     assert [json.loads(line)["outputs"] for line in run.lines()] == [[0.0], [1.0], [1.0], [0.0]]
+
+
+@pytest.mark.parametrize(
+    ("spec", "formula"),
+    [
+        ("relu", "max(z, 0)"),
+        (
+            "relu:threshold=0.5,negative_slope=0.1",
+            "(z if z > threshold else 0) - negative_slope * max(threshold - z, 0)",
+        ),
+        ("gelu", "z * (1 + erf(z / sqrt(2))) / 2"),
+        ("gelu:approximate=true", "z * (1 + tanh(sqrt(2/pi) * (z + 0.044715 * z^3))) / 2"),
+    ],
+)
+def test_explain_shows_the_formula_of_these_parameters(neuron, spec, formula):
+    run = neuron("compute", "-x", "1", "-w", "1", "-a", spec, "--explain")
+    assert f"f(z) = {formula}\n" in run.out
+    doc = json.loads(neuron("compute", "-x", "1", "-w", "1", "-a", spec, "--format", "json").out)
+    assert doc["layers"][0]["formula"] == formula

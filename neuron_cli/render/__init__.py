@@ -184,7 +184,7 @@ def _layer_lists(
             neurons.append(neuron)
         return {
             "activation": layer.activation.label,
-            "formula": layer.activation.activation.formula,
+            "formula": layer.activation.formula,
             "neurons": neurons,
         }
 

@@ -122,7 +122,7 @@ def neuron_table(layer_pass: LayerPass, view: View, title: str, update: Any = No
         if update is not None:
             row += [format_number(update.dz[j], digits), format_number(update.bias[j], digits)]
         table.add_row(*row)
-    return headed(f"{title}neurons: f = {spec.label}", table, f"f(z) = {spec.activation.formula}")
+    return headed(f"{title}neurons: f = {spec.label}", table, f"f(z) = {spec.formula}")
 
 
 def gradient_table(layer_pass: LayerPass, view: View, title: str) -> RenderableType:
