@@ -28,5 +28,6 @@ def test_every_command_is_in_the_readme_and_has_help_with_examples(command):
 @pytest.mark.parametrize("activation", REGISTRY, ids=lambda a: a.name)
 def test_every_activation_is_in_the_readme_table(activation):
     assert f"| `{activation.name}` |" in README
+    assert f"`{activation.formula.replace('|', chr(92) + '|')}`" in README
     for alias in activation.aliases:
         assert alias in README
