@@ -106,7 +106,8 @@ def broadcast_bias(bias: float | Sequence[float] | Array, neurons: int) -> Array
 
 @dataclass(frozen=True)
 class Gradient:
-    """Derivatives of each neuron's value a_j: d a_j/d z_j, d a_j/d w_ji, d a_j/d b_j and d a_j/d x_i."""
+    """Derivatives of each neuron's value a_j: d a_j/d z_j, d a_j/d w_ji, d a_j/d b_j and d a_j/d x_i
+    (for a block of rows, each with the rows first)."""
 
     dz: Array  # (neurons,)
     dw: Array  # (neurons, inputs)
@@ -116,7 +117,8 @@ class Gradient:
 
 @dataclass(frozen=True, eq=False)
 class LayerPass:
-    """One layer's forward pass on one input row, every intermediate kept."""
+    """One layer's forward pass, every intermediate kept: on one input row (the shapes below), or on a block of
+    rows (each shape with the rows first)."""
 
     layer: Layer
     inputs: Array  # (inputs,)
