@@ -39,10 +39,13 @@ def parse_vector(text: str, where: str) -> Array:
 
 
 def parse_matrix(text: str, where: str, row_name: str = "neuron") -> Array:
-    """Rows separated by `;` or new lines, each a vector; all rows as long as the first."""
-    rows = [row for row in re.split(r"[;\n]", text.strip())]
-    if len(rows) > 1:
-        rows = [row for row in rows if row.strip() and not row.lstrip().startswith("#")] or [""]
+    """Rows separated by `;` or new lines, each a vector; all rows as long as the first.
+
+    Blank lines and lines starting with # are skipped (files); an empty row between `;` is refused, as an
+    empty value between commas is.
+    """
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    rows = [row for line in lines or [""] for row in line.split(";")]
     vectors = [
         parse_vector(row, f"{where}, {row_name} {n}" if len(rows) > 1 else where) for n, row in enumerate(rows, 1)
     ]

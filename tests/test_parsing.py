@@ -47,6 +47,15 @@ def test_weights_by_semicolon_or_repeated_option():
     np.testing.assert_array_equal(parse_weights(["0.1,0.2,0.3", "0.4,0.5,0.6"]), expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("1,2;", "neuron 2 is empty"), ("1,2;;3,4", "neuron 2 is empty"), (";1,2", "neuron 1 is empty")],
+)
+def test_an_empty_neuron_between_semicolons_is_refused(text, message):
+    with pytest.raises(NeuronError, match=message):
+        parse_weights([text])
+
+
 def test_ragged_weights_give_both_counts():
     with pytest.raises(NeuronError, match="neuron 1 has 3 values but neuron 2 has 2"):
         parse_weights(["1,2,3;4,5"])
