@@ -31,3 +31,29 @@ def test_every_activation_is_in_the_readme_table(activation):
     assert f"`{activation.formula.replace('|', chr(92) + '|')}`" in README
     for alias in activation.aliases:
         assert alias in README
+
+
+def console_examples():
+    """Each `$ neuron ...` line of the README's console blocks with the output shown under it."""
+    import re
+
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+        command, shown = None, []
+        for line in [*block.splitlines(), "$ end"]:
+            if line.startswith("$ "):
+                if command is not None:
+                    examples.append((command, "\n".join(shown) + "\n"))
+                command, shown = line[2:], []
+            else:
+                shown.append(line)
+    # Commands that need files, other programs or a pipe are shown for the reader, not run here.
+    return [(c, s) for c, s in examples if c.startswith("neuron ") and not re.search(r"[|<>@$]|--model|;\s", c)]
+
+
+@pytest.mark.parametrize(("command", "shown"), console_examples(), ids=lambda value: str(value)[:60])
+def test_the_readme_examples_print_what_they_show(neuron, command, shown):
+    import shlex
+
+    run = neuron(*shlex.split(command)[1:])
+    assert run.out + run.err == shown
