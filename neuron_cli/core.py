@@ -245,6 +245,8 @@ class NetworkPass:
 
     def train_step(self, targets: Array, loss: str = "half_sse", rate: float = 0.1) -> TrainingStep:
         """One step of gradient descent on this pass's one input row."""
+        if self.inputs.ndim != 1:
+            raise NeuronError(f"a training step takes one input row, not a block of {len(self.inputs)}")
         targets = np.asarray(targets, dtype=np.float64).reshape(-1)
         outputs = self.outputs
         if targets.size != outputs.size:
