@@ -20,9 +20,14 @@ MIN_VALUES = 4096  # below this, polars' import (about 0.1 s) costs more than it
 
 @functools.lru_cache(maxsize=1)
 def polars() -> ModuleType | None:
+    """Polars, or None where it is missing or will not load (it warns, for one, on a CPU it was not built for)."""
+    import warnings
+
     try:
-        import polars as pl
-    except ImportError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a warning at import means a polars to do without, not text on stderr
+            import polars as pl
+    except Exception:  # whatever stops polars loading, NumPy and Python do the work instead
         return None
     return pl
 
