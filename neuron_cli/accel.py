@@ -24,12 +24,14 @@ def polars() -> ModuleType | None:
     import warnings
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # a warning at import means a polars to do without, not text on stderr
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             import polars as pl
     except Exception:  # whatever stops polars loading, NumPy and Python do the work instead
         return None
-    return pl
+    # polars warns with a RuntimeWarning on a CPU that lacks what it was built for, then may crash: do without it.
+    # Other warnings (deprecations of what it imports) are kept off stderr and change nothing.
+    return None if any(issubclass(w.category, RuntimeWarning) for w in caught) else pl
 
 
 def read_rows(block: bytes, width: int) -> Array | None:
