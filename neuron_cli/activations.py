@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -651,6 +650,8 @@ def lookup(name: str) -> Activation:
     key = normalise_name(name)
     if key in _BY_NAME:
         return _BY_NAME[key]
+    import difflib  # only on this path: it costs start-up time on every other
+
     near = difflib.get_close_matches(key, list(_BY_NAME), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(near)}?" if near else "; `neuron activations` lists them all"
     raise NeuronError(f"unknown activation {name!r}{hint}")
