@@ -253,3 +253,28 @@ def test_json_gradients_of_a_block_are_those_of_each_row(neuron, random_rows, ac
     for row, line in list(zip(random_rows[:40].tolist(), streamed))[::13]:
         single = neuron("compute", "-x", ",".join(map(repr, row)), *args).out.strip()
         assert json.loads(line) == json.loads(single)
+
+
+@pytest.mark.parametrize(("activation", "grad"), [("tanh", False), ("softmax", True), ("glu", True)])
+def test_json_of_a_long_block_by_template_is_byte_for_byte_the_ordinary_json(monkeypatch, activation, grad):
+    from neuron_cli import render
+
+    rng = np.random.default_rng(11)
+    rows = rng.normal(size=(3000, 4)) * 10.0 ** rng.integers(-7, 5, size=(3000, 1))
+    rows[::50] = 0.0
+    rows[1::50] = -0.0
+    network = Network((Layer.create(rng.normal(size=(4, 4)), rng.normal(size=4), activation),))
+    text = rows_text(rows).encode()
+
+    def run(template_rows):
+        monkeypatch.setattr(render, "TEMPLATE_ROWS", template_rows)
+        out = io.StringIO()
+        run_stream(io.BytesIO(text), network, "json", None, grad, out)
+        return out.getvalue()
+
+    fast, ordinary = run(256), run(10**9)
+    monkeypatch.setattr(render, "TEMPLATE_ROWS", 256)
+    view = render.View(grad=grad)
+    assert render._json_by_template(network.forward(rows), view) is not None  # the template path did run
+    assert fast == ordinary
+    assert len(fast.splitlines()) == len(rows)
