@@ -330,3 +330,60 @@ def fired(outputs: Array, activation: ActivationSpec) -> Array:
     if activation.name == "step":
         return (outputs == activation.params["high"]).astype(np.float64)
     return (outputs >= 0.5).astype(np.float64)
+
+
+@dataclass(frozen=True, eq=False)
+class TruthTable:
+    """A network on every 0/1 combination of its inputs, and, with a gate, where it differs from the gate."""
+
+    inputs: Array  # (rows, n) of 0.0 and 1.0
+    outputs: Array  # (rows, k)
+    fires: Array  # (rows, k) of 0.0 and 1.0
+    expected: Array | None  # (rows,): what the gate gives
+    gate: str | None
+    activation: str  # the last layer's
+    layers: int
+
+    @property
+    def mismatches(self) -> Array:
+        if self.expected is None:
+            return np.zeros(len(self.inputs), dtype=bool)
+        return np.any(self.fires != self.expected[:, None], axis=1)
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches.any()
+
+
+def truth_table(network: Network, gate: str | None = None) -> TruthTable:
+    inputs = truth_inputs(network.input_size)
+    outputs = network(inputs)
+    last = network.layers[-1].activation
+    expected = gate_outputs(gate, inputs) if gate is not None else None
+    return TruthTable(inputs, outputs, fired(outputs, last), expected, gate, last.name, len(network.layers))
+
+
+# ---------------------------------------------------------------- checking an answer
+
+
+@dataclass(frozen=True, eq=False)
+class Verdict:
+    """Each output against the value expected, within its tolerance."""
+
+    expected: Array
+    got: Array
+    tolerances: Array
+    from_decimals: bool  # the tolerances come from the decimals written, not from --tol
+
+    @property
+    def differences(self) -> Array:
+        return np.abs(self.got - self.expected)
+
+    @property
+    def matches(self) -> Array:
+        # A hair of slack: 0.62245 written exactly at the edge must not fail on binary rounding.
+        return self.differences <= self.tolerances * (1 + 1e-9) + 1e-300
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.matches.all())

@@ -3,40 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from ..core import TruthTable, Verdict
 from . import TABLE_DIGITS, format_number, join_numbers, json_number, json_numbers
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-Array = np.ndarray
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Each output against the value expected, within its tolerance."""
-
-    expected: Array
-    got: Array
-    tolerances: Array
-    from_decimals: bool  # the tolerances come from the decimals written, not from --tol
-
-    @property
-    def differences(self) -> Array:
-        return np.abs(self.got - self.expected)
-
-    @property
-    def matches(self) -> Array:
-        # A hair of slack: 0.62245 written exactly at the edge must not fail on binary rounding.
-        return self.differences <= self.tolerances * (1 + 1e-9) + 1e-300
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.matches.all())
 
 
 def verdict_json(verdict: Verdict) -> str:
@@ -101,44 +74,25 @@ def verdict_table(verdict: Verdict, console: Console) -> None:
 # ---------------------------------------------------------------- truth tables
 
 
-@dataclass(frozen=True)
-class TruthTable:
-    inputs: Array  # (rows, n) of 0.0 and 1.0
-    outputs: Array  # (rows, k)
-    fires: Array  # (rows, k) of 0.0 and 1.0
-    expected: Array | None  # (rows,) what the gate gives
-    gate: str | None
-    activation: str
-    layers: int
-
-    @property
-    def mismatches(self) -> Array:
-        if self.expected is None:
-            return np.zeros(len(self.inputs), dtype=bool)
-        return np.any(self.fires != self.expected[:, None], axis=1)
-
-    @property
-    def passed(self) -> bool:
-        return not self.mismatches.any()
-
-    def notes(self) -> list[str]:
-        notes = []
-        if self.activation != "step":
-            notes.append(f"{self.activation} is not a step: an output of 0.5 or more counts as 1")
-        if self.gate is not None:
-            count = int(self.mismatches.sum())
+def truth_notes(table: TruthTable) -> list[str]:
+    """What a reader should know beside the rows: how firing is counted, the gate's verdict, why XOR fails."""
+    notes = []
+    if table.activation != "step":
+        notes.append(f"{table.activation} is not a step: an output of 0.5 or more counts as 1")
+    if table.gate is not None:
+        count = int(table.mismatches.sum())
+        notes.append(
+            f"it is {table.gate.upper()} on every row"
+            if table.passed
+            else f"{count} of {len(table.inputs)} rows differ from {table.gate.upper()}"
+        )
+        if table.gate in ("xor", "xnor") and not table.passed and table.layers == 1:
             notes.append(
-                f"it is {self.gate.upper()} on every row"
-                if self.passed
-                else f"{count} of {len(self.inputs)} rows differ from {self.gate.upper()}"
+                f"no single neuron can draw {table.gate.upper()}: one straight line (w.x + b = 0) cannot put "
+                "its 1s on one side and its 0s on the other. That is why networks stack layers: two neurons "
+                "and a third on top can (see --model)."
             )
-            if self.gate in ("xor", "xnor") and not self.passed and self.layers == 1:
-                notes.append(
-                    f"no single neuron can draw {self.gate.upper()}: one straight line (w.x + b = 0) cannot put "
-                    "its 1s on one side and its 0s on the other. That is why networks stack layers: two neurons "
-                    "and a third on top can (see --model)."
-                )
-        return notes
+    return notes
 
 
 def truth_json(table: TruthTable, digits: int | None) -> str:
@@ -178,7 +132,7 @@ def truth_text(table: TruthTable, digits: int | None) -> str:
         if table.expected is not None:
             text += f"  ({table.gate} {int(table.expected[r])}{', DIFFERS' if table.mismatches[r] else ''})"
         lines.append(text)
-    return "\n".join(lines + [f"# {note}" for note in table.notes()]) + "\n"
+    return "\n".join(lines + [f"# {note}" for note in truth_notes(table)]) + "\n"
 
 
 def truth_rich(table: TruthTable, digits: int | None, console: Console) -> None:
@@ -208,5 +162,5 @@ def truth_rich(table: TruthTable, digits: int | None, console: Console) -> None:
             cells.append(Text("differs", style="bold red") if table.mismatches[r] else Text("ok", style="green"))
         grid.add_row(*cells)
     console.print(grid)
-    for note in table.notes():
+    for note in truth_notes(table):
         console.print(Text(note))
