@@ -148,3 +148,23 @@ def test_the_cli_offers_every_loss_and_gate_of_the_core():
 
     assert [loss.value for loss in Loss] == list(LOSSES)
     assert [gate.value for gate in Gate] == list(GATES)
+
+
+def test_truth_table_and_its_mismatches():
+    from neuron_cli.core import truth_table
+
+    perceptron = Network([Layer.create([1.0, 1.0], -1.5, "step")])
+    assert truth_table(perceptron, "and").passed
+    xor = truth_table(perceptron, "xor")
+    assert not xor.passed and xor.mismatches.tolist() == [False, True, True, True]  # AND differs from XOR thrice
+    assert truth_table(perceptron).passed  # no gate: nothing to differ from
+
+
+def test_verdict_at_the_edge_of_its_tolerance():
+    from neuron_cli.core import Verdict
+
+    edge = Verdict(np.array([0.6225]), np.array([0.62245]), np.array([0.00005]), True)
+    assert edge.passed  # exactly half a unit away counts, despite binary rounding
+    beyond = Verdict(np.array([0.6225]), np.array([0.62244]), np.array([0.00005]), True)
+    assert not beyond.passed
+    np.testing.assert_allclose(beyond.differences, [0.00006])
