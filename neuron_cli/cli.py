@@ -525,8 +525,8 @@ def plot(
       neuron plot gelu --at -1 --at 1
     """
     with user_errors():
-        from .parsing import parse_number
         from .plot import Mark, curve, draw, parse_range
+        from .syntax import parse_number
 
         spec = parse_activation(name, "NAME")
         if not (10 <= width <= 1000 and 5 <= height <= 500):

@@ -9,7 +9,7 @@ import numpy as np
 
 from .activations import ActivationSpec
 from .errors import NeuronError
-from .parsing import parse_number
+from .syntax import parse_number
 
 Array = np.ndarray
 LIMIT = 1e9  # plotext's axis arithmetic overflows on larger numbers; neither z nor f(z) beyond this is drawn

@@ -15,7 +15,8 @@ import numpy as np
 from . import accel
 from .core import Network
 from .errors import NeuronError
-from .parsing import parse_number, split_values
+from .parsing import split_values
+from .syntax import parse_number
 
 Array = np.ndarray
 BLOCK_BYTES = 1 << 21  # rows are parsed, computed and written about this many bytes at a time
