@@ -72,10 +72,7 @@ def plain_lines(outputs: Array, digits: int | None = None) -> str:
         # no float's repr holds "[", "]" or ", ", so the list's own punctuation can be swapped for ours.
         text = repr(rows.reshape(rows.shape[0], -1).tolist())[2:-2].replace("], [", "\n").replace(", ", ",")
     else:
-        spec = f".{digits}g"
-        text = "\n".join(
-            ",".join(format(v, spec) if math.isfinite(v) else repr(v) for v in row) for row in rows.tolist()
-        )
+        text = "\n".join(join_numbers(row, digits) for row in rows.tolist())
     return text + "\n"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from ..core import Gradient, LayerPass, NetworkPass, Update
 from . import TABLE_DIGITS, View, format_number, join_numbers
@@ -93,7 +93,7 @@ def headed(heading: str, table: RenderableType, footer: str | None = None) -> Re
     return Group(*parts)
 
 
-def neuron_table(layer_pass: LayerPass, view: View, title: str, update: Any = None) -> RenderableType:
+def neuron_table(layer_pass: LayerPass, view: View, title: str, update: Update | None = None) -> RenderableType:
     from rich.table import Table
 
     layer = layer_pass.layer
