@@ -239,9 +239,16 @@ def _silu_derivative(z: Array, _: Params) -> Array:
 # ---------------------------------------------------------------- activations of the whole layer
 
 
+def softmax_steps(z: Array) -> tuple[Array, Array, Array]:
+    """softmax's intermediates: the largest z (taken off first, against overflow), exp(z - largest), their sum."""
+    largest = np.max(z, axis=-1, keepdims=True)
+    e = np.exp(z - largest)
+    return largest, e, np.sum(e, axis=-1, keepdims=True)
+
+
 def _softmax(z: Array, _: Params) -> Array:
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
+    _largest, e, total = softmax_steps(z)
+    return e / total
 
 
 def _softmax_jacobian(z: Array, p: Params) -> Array:
@@ -250,8 +257,8 @@ def _softmax_jacobian(z: Array, p: Params) -> Array:
 
 
 def _log_softmax(z: Array, _: Params) -> Array:
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    largest, _exps, total = softmax_steps(z)
+    return z - largest - np.log(total)
 
 
 def _log_softmax_jacobian(z: Array, p: Params) -> Array:
@@ -261,6 +268,17 @@ def _log_softmax_jacobian(z: Array, p: Params) -> Array:
 
 def _sparsemax(z: Array, _: Params) -> Array:
     """Euclidean projection of z onto the probability simplex (Martins and Astudillo, 2016, Algorithm 1)."""
+    shifted, tau = _sparsemax_threshold(z)
+    return np.maximum(shifted - tau, 0.0)
+
+
+def sparsemax_threshold(z: Array) -> Array:
+    """sparsemax's tau, in z's own terms: the outputs are max(z - tau, 0)."""
+    shifted, tau = _sparsemax_threshold(z)
+    return tau + (z - shifted)[..., :1]
+
+
+def _sparsemax_threshold(z: Array) -> tuple[Array, Array]:
     z = z - np.max(z, axis=-1, keepdims=True)  # sparsemax ignores a shift; this keeps 1e300 from swallowing the 1
     ordered = -np.sort(-z, axis=-1)
     cumulative = np.cumsum(ordered, axis=-1)
@@ -268,8 +286,7 @@ def _sparsemax(z: Array, _: Params) -> Array:
     support = 1.0 + k * ordered > cumulative
     # The largest z is always in the support; rounding (1 + 1e300 == 1e300) must not take it out.
     size = np.maximum(np.sum(support, axis=-1, keepdims=True), 1)
-    tau = (np.take_along_axis(cumulative, size - 1, axis=-1) - 1.0) / size
-    return np.maximum(z - tau, 0.0)
+    return z, (np.take_along_axis(cumulative, size - 1, axis=-1) - 1.0) / size
 
 
 def _sparsemax_jacobian(z: Array, p: Params) -> Array:

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from .activations import ActivationSpec, format_value
+from .activations import ActivationSpec, format_value, softmax_steps, sparsemax_threshold
 from .core import LayerPass, NetworkPass, TrainingStep
 from .render import TABLE_DIGITS, format_number
 
@@ -81,12 +81,11 @@ def explain_layerwise(layer_pass: LayerPass, write: Writer) -> list[str]:
     names = ", ".join(f"z{j + 1} = {write.n(v)}" for j, v in enumerate(z))
     lines = [f"  {spec.name} acts on the whole layer: {names}", f"    f(z)_i = {spec.formula}"]
     if spec.name in ("softmax", "log_softmax"):
-        shift = float(np.max(z))
         with np.errstate(all="ignore"):
-            exps = np.exp(z - shift)
+            largest, exps, sums = softmax_steps(z)
+        shift, total = float(largest[0]), float(sums[0])
         lines.append(f"    subtract the largest z ({write.n(shift)}) first, which changes nothing but avoids overflow:")
         lines += [f"    exp(z{j + 1} - {write.term(shift)}) = {write.n(e)}" for j, e in enumerate(exps)]
-        total = float(np.sum(exps))
         lines.append(f"    sum = {' + '.join(write.n(e) for e in exps)} = {write.n(total)}")
         for j, e in enumerate(exps):
             if spec.name == "softmax":
@@ -105,8 +104,7 @@ def explain_layerwise(layer_pass: LayerPass, write: Writer) -> list[str]:
             )
     else:  # sparsemax
         outputs = layer_pass.outputs
-        inside = outputs > 0
-        tau = float(np.mean(z[inside]) - 1.0 / np.sum(inside))
+        tau = float(sparsemax_threshold(z)[0])
         lines.append(f"    tau = (sum of the z in the support - 1) / its size = {write.n(tau)}")
         lines += [f"    out{j + 1} = max(z{j + 1} - tau, 0) = {write.n(v)}" for j, v in enumerate(outputs)]
     return lines
