@@ -343,16 +343,14 @@ def explanation_text(result: NetworkPass, view: "View") -> str:
 
 
 def show_plots(result: NetworkPass) -> None:
-    from .plot import Mark, draw
+    from .plot import Mark, draw, range_around
 
     out = console()
     for number, layer_pass in enumerate(result.passes, start=1):
         spec = layer_pass.layer.activation
         z = layer_pass.z if not spec.layerwise else layer_pass.z[:1]
         marks = [Mark(float(v), f"n{j + 1}: z = {v:.4g}") for j, v in enumerate(z)]
-        start, stop = spec.activation.plot_range
-        near = [m.z for m in marks if abs(m.z) < 1e6] or [0.0]  # a z far out is listed, not stretched to
-        start, stop = min(start, *(z - 1 for z in near)), max(stop, *(z + 1 for z in near))
+        start, stop = range_around(spec, marks)
         if len(result.passes) > 1:
             sys.stdout.write(f"layer {number}:\n")
         sys.stdout.write(draw(spec, start, stop, marks, color=colored(out), fancy=unicode_ok(out)))

@@ -46,6 +46,13 @@ def parse_range(text: str | None, spec: ActivationSpec) -> tuple[float, float]:
     return start, stop
 
 
+def range_around(spec: ActivationSpec, marks: list[Mark]) -> tuple[float, float]:
+    """The activation's own range, widened to show every mark with a margin of 1 (a z far out is not chased)."""
+    start, stop = spec.activation.plot_range
+    near = [mark.z for mark in marks if abs(mark.z) < 1e6] or [0.0]
+    return min(start, *(z - 1 for z in near)), max(stop, *(z + 1 for z in near))
+
+
 def draw(
     spec: ActivationSpec,
     start: float,
