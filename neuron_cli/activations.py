@@ -68,6 +68,15 @@ class Activation:
     validate: Callable[[Params], str | None] | None = None
     plot_range: tuple[float, float] = (-6.0, 6.0)
     formula_of: Callable[[Params], str] | None = None  # the formula for these parameters, where they change it
+    halves_layer: bool = False  # the second half of the neurons gate the first (glu): half as many outputs
+    perceptron: bool = False  # a network ending in it learns by the perceptron rule (step), not by its slope
+
+    def output_size(self, neurons: int) -> int:
+        return neurons // 2 if self.halves_layer else neurons
+
+    def gates(self, neurons: int) -> range:
+        """The neurons that gate others rather than give outputs of their own (glu's second half)."""
+        return range(neurons // 2, neurons) if self.halves_layer else range(0)
 
 
 # ---------------------------------------------------------------- stable building blocks
@@ -379,6 +388,7 @@ REGISTRY: tuple[Activation, ...] = (
         _glu,
         _glu_jacobian,
         layerwise=True,
+        halves_layer=True,
         summary="Gated linear unit: needs an even number of neurons and gives half as many outputs.",
     ),
     Activation(
@@ -647,6 +657,7 @@ REGISTRY: tuple[Activation, ...] = (
             Param("low", 0.0, help="the output when it does not"),
         ),
         aliases=("heaviside", "binary_step"),
+        perceptron=True,
         summary="The perceptron's firing threshold (not in Keras).",
         plot_range=(-3.0, 3.0),
     ),
@@ -710,11 +721,11 @@ class ActivationSpec:
         return self.name + (":" + ",".join(changed) if changed else "")
 
     def output_size(self, neurons: int) -> int:
-        return neurons // 2 if self.name == "glu" else neurons
+        return self.activation.output_size(neurons)
 
     def check_size(self, neurons: int) -> None:
-        if self.name == "glu" and neurons % 2:
-            raise NeuronError(f"glu needs an even number of neurons (it halves them); this layer has {neurons}")
+        if self.activation.halves_layer and neurons % 2:
+            raise NeuronError(f"{self.name} needs an even number of neurons (it halves them); this layer has {neurons}")
 
     def __call__(self, z: Array) -> Array:
         with np.errstate(all="ignore"):
@@ -734,7 +745,7 @@ class ActivationSpec:
         slope = self.derivative(z)
         if not self.layerwise:
             return _diagonal(slope)
-        if self.name == "glu":
+        if self.activation.halves_layer:
             half = z.shape[-1] // 2
             gate = sigmoid(z[..., half:])
             gates = np.concatenate([np.zeros((*gate.shape, half)), _diagonal(gate * (1.0 - gate))], axis=-1)
@@ -744,7 +755,7 @@ class ActivationSpec:
     def neuron_values(self, z: Array) -> Array:
         """The value each neuron shows: its output, or for glu's second half its gate sigmoid(z)."""
         out = self(z)
-        if self.name == "glu":
+        if self.activation.halves_layer:
             with np.errstate(all="ignore"):
                 return np.concatenate([out, sigmoid(np.asarray(z, dtype=np.float64)[..., z.shape[-1] // 2 :])], -1)
         return out
@@ -771,7 +782,7 @@ def bind(activation: Activation, given: Mapping[str, Value]) -> ActivationSpec:
     for key in given:
         if key not in known:
             offered = ", ".join(known) if known else "none"
-            raise NeuronError(f"activation {activation.name} has no parameter {key!r} (its parameters: {offered})")
+            raise NeuronError(f"{activation.name} has no parameter {key} (its parameters: {offered})")
     missing = [param.name for param in activation.params if param.required and param.name not in given]
     if missing:
         example = ",".join(f"{name}=0" for name in missing)

@@ -9,37 +9,32 @@ import os
 import sys
 from collections.abc import Iterator
 from enum import Enum
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
 
+try:  # Typer 0.28 carries its own copy of click, and raises that copy's exceptions
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - an older Typer, on the real click
+    from click import exceptions as click_errors  # type: ignore[no-redef]
+
 from . import __version__
-from .core import Layer, Network, NetworkPass
+from .core import Layer, Network
 from .errors import NeuronError
+from .messages import language, message
 from .parsing import load_model, parse_activation, parse_bias, parse_inputs, parse_vector, parse_weights
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from .render import View
+from .render import Format, View
+from .render.writers import formats
 
 app = typer.Typer(
     name="neuron",
-    help="What an artificial neuron, a layer and a stack of layers compute, step by step, with Keras's numbers.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    plain = "plain"
 
 
 class Loss(str, Enum):
@@ -53,6 +48,12 @@ class Drawing(str, Enum):
     dot = "dot"
 
 
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 class Gate(str, Enum):
     AND = "and"
     OR = "or"
@@ -63,6 +64,14 @@ class Gate(str, Enum):
 
 
 # ---------------------------------------------------------------- options shared by the commands
+
+
+def complete_activation(incomplete: str) -> list[str]:
+    from .activations import REGISTRY
+
+    names = [name for a in REGISTRY for name in (a.name, *a.aliases)]
+    return [name for name in names if name.startswith(incomplete.lower())]
+
 
 XOption = Annotated[
     str | None,
@@ -93,42 +102,125 @@ AOption = Annotated[
         "--activation",
         metavar="SPEC",
         help="Activation: NAME or NAME:key=value,... (leaky_relu:negative_slope=0.1). Default linear.",
+        autocompletion=complete_activation,
     ),
 ]
 ModelOption = Annotated[
     str | None, typer.Option("--model", metavar="PATH", help="A stack of layers from a JSON or TOML model file.")
 ]
-FormatOption = Annotated[
-    Format | None, typer.Option("--format", "-f", help="Output format. Default: table on a terminal, plain when piped.")
-]
+
+
+def format_choices(kind: str) -> Any:
+    """An Enum of exactly the formats this kind of result has writers for: --help lists them, completion offers
+    them, and Typer refuses any other before a command starts."""
+    return Enum(f"{kind.title()}Format", {name: name for name in formats(kind)}, type=str)
+
+
+if TYPE_CHECKING:
+    PassFormat = Format
+    VerdictFormat = Format
+    TruthFormat = Format
+    CatalogueFormat = Format
+else:
+    PassFormat, VerdictFormat = format_choices("pass"), format_choices("verdict")
+    TruthFormat, CatalogueFormat = format_choices("truth_table"), format_choices("activations")
+
+
+def format_option() -> Any:
+    return typer.Option(
+        "--format", "-f", case_sensitive=False, help="Output format. Default: table on a terminal, plain when piped."
+    )
+
+
 DigitsOption = Annotated[
     int | None,
     typer.Option("--digits", metavar="N", help="Significant digits to print (1-17). Default: all (tables: 10)."),
 ]
 GradOption = Annotated[bool, typer.Option("--grad", help="Also show the derivatives of each neuron's output.")]
+ColorOption = Annotated[
+    Color, typer.Option("--color", help="Colour: auto (on a terminal, unless NO_COLOR is set), always or never.")
+]
+
+
+class Lang(str, Enum):
+    en = "en"
+    ko = "ko"
+
+
+LangOption = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        case_sensitive=False,
+        help="Language of what is written for a person. Default: NEURON_LANG, LC_ALL, LC_MESSAGES, LANG.",
+    ),
+]
+IndexBaseOption = Annotated[
+    int,
+    typer.Option(
+        "--index-base",
+        min=0,
+        max=1,
+        help="Number inputs, weights and neurons from 0 (x0, w0) or 1 in what a person reads.",
+    ),
+]
 
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn the user's mistakes, a closed pipe and Ctrl-C into a message and an exit code; never a traceback."""
+    """Turn the user's mistakes, a failed write and Ctrl-C into a message and an exit code; never a traceback."""
     try:
         yield
     except NeuronError as problem:
-        with contextlib.suppress(BrokenPipeError):
+        with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
-        print(f"error: {problem}", file=sys.stderr)
+        report(f"error: {problem}")
         raise typer.Exit(2) from None
     except BrokenPipeError:
         # The reader has gone (`| head -1`): stop quietly, and keep Python from complaining when it flushes.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        quiet_stdout()
         raise typer.Exit(0) from None
+    except OSError as problem:  # a full disk, /dev/full, a closed stdout: the output could not be written
+        quiet_stdout()
+        report(f"error: {message('cannot write the output', LANG)}: {problem.strerror or problem}")
+        raise typer.Exit(2) from None
     except KeyboardInterrupt:
+        quiet_stdout()
         raise typer.Exit(130) from None
 
 
-def check_digits(digits: int | None) -> None:
+def report(text: str) -> None:
+    """One line on stderr; where stderr is closed, nowhere (never onto stdout)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so that Python's flush at exit finds nothing left to fail on."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+LANG = "en"  # the language of this run: set in `run` before any command, from --lang or the environment
+
+
+def make_view(
+    digits: int | None = None,
+    color: Color = Color.auto,
+    index_base: int = 1,
+    **extra: Any,
+) -> View:
     if digits is not None and not 1 <= digits <= 17:
-        raise NeuronError(f"--digits must be from 1 to 17, got {digits}")
+        raise NeuronError(message("--digits must be from 1 to 17, got {digits}", LANG, digits=digits))
+    shown = {Color.auto: None, Color.always: True, Color.never: False}[color]
+    return View(digits=digits, color=shown, index_base=index_base, lang=LANG, **extra)
+
+
+def chosen_format(given: Enum | None) -> Format:
+    if given is not None:
+        return Format(given.value)
+    return Format.table if sys.stdout.isatty() else Format.plain
 
 
 def build_network(w: list[str] | None, b: str | None, a: str | None, model: str | None) -> Network:
@@ -136,11 +228,19 @@ def build_network(w: list[str] | None, b: str | None, a: str | None, model: str 
     if model is not None:
         given = [name for name, value in (("-w", w), ("-b", b), ("-a", a)) if value is not None]
         if given:
-            raise NeuronError(f"--model brings its own layers; leave out {', '.join(given)} (or drop --model)")
+            raise NeuronError(
+                message(
+                    "--model brings its own layers; leave out {given} (or drop --model)", LANG, given=", ".join(given)
+                )
+            )
         return load_model(model)
     if not w:
         raise NeuronError(
-            'give the weights with -w (one neuron: -w 0.5,-0.2,0.1; a layer: -w "0.1,0.2;0.3,0.4") or a --model file'
+            message(
+                "give the weights with -w (one neuron: -w 0.5,-0.2,0.1; "
+                'a layer: -w "0.1,0.2;0.3,0.4") or a --model file',
+                LANG,
+            )
         )
     weights = parse_weights(w)
     bias = parse_bias(b) if b is not None else 0.0
@@ -157,35 +257,31 @@ def input_rows(x: str, network: Network) -> np.ndarray:
 def stdin_source(x: str | None) -> IO[bytes]:
     """Standard input as the stream of rows: asked for with `-x -`, or taken when it is not a terminal."""
     if sys.stdin is None or (x is None and sys.stdin.isatty()):
-        raise NeuronError("give the inputs with -x (e.g. -x 1,2,3), or pipe rows of inputs into standard input")
+        raise NeuronError(
+            message("give the inputs with -x (e.g. -x 1,2,3), or pipe rows of inputs into standard input", LANG)
+        )
     return sys.stdin.buffer
 
 
-def output_format(chosen: Format | None) -> Format:
-    if chosen is not None:
-        return chosen
-    return Format.table if sys.stdout.isatty() else Format.plain
-
-
-def console(file: IO[str] | None = None) -> "Console":
-    from .render.tables import make_console
-
-    return make_console(file or sys.stdout)
-
-
-def colored(shown: "Console") -> bool:
-    return shown.is_terminal and not shown.no_color
-
-
-def unicode_ok(shown: "Console") -> bool:
-    from .render.tables import unicode_ok as can_show
-
-    return can_show(shown)
+def refuse_unused(**options: tuple[bool, str]) -> None:
+    """Refuse an option that would be ignored: each name maps to (given, what it needs)."""
+    for name, (given, needs) in options.items():
+        if given:
+            raise NeuronError(
+                message(
+                    "{option} does nothing without {needs}; {fix}",
+                    LANG,
+                    option=name,
+                    needs=needs,
+                    fix=message("give both, or leave it out", LANG),
+                )
+            )
 
 
 def version_callback(value: bool) -> None:
     if value:
-        print(f"neuron {__version__}")
+        sys.stdout.write(f"neuron {__version__}\n")
+        sys.stdout.flush()
         raise typer.Exit()
 
 
@@ -195,20 +291,16 @@ def main(
         bool | None, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")
     ] = None,
 ) -> None:
-    """Show what an artificial neuron computes: inputs times weights, plus the bias, through an activation.
+    """What an artificial neuron, a layer and a stack of layers compute, step by step, with Keras's numbers:
+    inputs times weights, plus the bias, through an activation.
 
+    \b
     Examples:
-
       neuron compute -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid
-
-      neuron compute -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu --format json
-
+      neuron compute -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu -f json
       neuron check -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid --expect 0.6225
-
       neuron truth-table -w 1,1 -b -1.5 -a step --gate and
-
       neuron plot sigmoid --at 0.5
-
       neuron activations gelu
     """
 
@@ -223,15 +315,17 @@ def compute(
     b: BOption = None,
     activation: AOption = None,
     model: ModelOption = None,
-    format: FormatOption = None,
+    format: Annotated[PassFormat | None, format_option()] = None,
     digits: DigitsOption = None,
     grad: GradOption = False,
     explain: Annotated[bool, typer.Option("--explain", help="Write the arithmetic out step by step.")] = False,
     target: Annotated[
         str | None, typer.Option("--target", metavar="T", help="Targets, one per output: take one training step.")
     ] = None,
-    lr: Annotated[float, typer.Option("--lr", metavar="R", help="Learning rate of the training step.")] = 0.1,
-    loss: Annotated[Loss, typer.Option("--loss", help="Loss of the training step.")] = Loss.half_sse,
+    lr: Annotated[
+        float | None, typer.Option("--lr", metavar="R", help="Learning rate of the training step. Default 0.1.")
+    ] = None,
+    loss: Annotated[Loss | None, typer.Option("--loss", help="Loss of the training step. Default half_sse.")] = None,
     plot: Annotated[bool, typer.Option("--plot", help="Mark each neuron's z on its activation's curve.")] = False,
     save_svg: Annotated[
         str | None, typer.Option("--save-svg", metavar="FILE", help="Also save the tables (and explanation) as SVG.")
@@ -243,25 +337,39 @@ def compute(
         str | None,
         typer.Option("--save-model", metavar="PATH", help="After --target: write the updated model (JSON or TOML)."),
     ] = None,
+    header: Annotated[
+        bool | None,
+        typer.Option(
+            "--header/--no-header",
+            help="The stream's first line is a CSV header (x1,x2,...). Default: it is one if it holds only names.",
+        ),
+    ] = None,
+    color: ColorOption = Color.auto,
+    lang: LangOption = None,
+    index_base: IndexBaseOption = 1,
 ) -> None:
     """Compute a neuron, a layer or a stack of layers on one input row or a stream of rows.
 
+    \b
     Examples:
-
       neuron compute -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid
-
       neuron compute -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu
-
       neuron compute -x 1,2 -w -0.5,0.3 -b -1 -a step --format json
-
-      neuron compute -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid --explain --target 1 --lr 0.5
-
+      neuron compute -x 1,2,3 -w 0.5,-0.2,0.1 -a sigmoid --explain
+      neuron compute -x 1,2,3 -w 0.5,-0.2,0.1 -a sigmoid --target 1 --lr 0.5
       seq 1 6 | paste -d, - - | neuron compute -w 1,1 -a tanh
     """
     with user_errors():
-        check_digits(digits)
-        network = build_network(w, b, activation, model)
-        chosen = output_format(format)
+        refuse_unused(**{"--lr": (lr is not None and target is None, "--target")})
+        refuse_unused(**{"--loss": (loss is not None and target is None, "--target")})
+        if lr is not None and not math.isfinite(lr):
+            raise NeuronError(message("--lr must be a finite number, got {value}", LANG, value=lr))
+        if save_model is not None and target is None:
+            raise NeuronError(message("--save-model writes the model after a training step: give --target too", LANG))
+        chosen = chosen_format(format)
+        view = make_view(digits, color, index_base, grad=grad, explain=explain)
+        from . import render
+
         row_only = [
             name
             for name, on in (
@@ -273,34 +381,48 @@ def compute(
             )
             if on
         ]
-        these = f"{', '.join(row_only)} work{'s' if len(row_only) == 1 else ''}"
-        if not math.isfinite(lr):
-            raise NeuronError(f"--lr must be a finite number, got {lr}")
-        if save_model is not None and target is None:
-            raise NeuronError("--save-model writes the model after a training step: give --target too")
+        if (x is None or x == "-") and row_only:
+            raise NeuronError(
+                message("{options}: one input row only, given with -x, not a stream", LANG, options=", ".join(row_only))
+            )
+        network = build_network(w, b, activation, model)
         if x is None or x == "-":
-            if row_only:
-                raise NeuronError(f"{these} on one row given with -x, not on a stream")
             from .stream import run_stream
 
-            run_stream(stdin_source(x), network, chosen.value, digits, grad, sys.stdout)
+            render.check("rows", chosen, view)
+            run_stream(stdin_source(x), network, chosen, view, sys.stdout, header)
             return
         rows = input_rows(x, network)
         if len(rows) > 1 and row_only:
-            raise NeuronError(f"{these} on one input row; -x ({x[1:]}) has {len(rows)}")
+            raise NeuronError(
+                message(
+                    "{options}: one input row only; -x ({file}) has {count} rows",
+                    LANG,
+                    options=", ".join(row_only),
+                    file=x[1:],
+                    count=len(rows),
+                )
+            )
         targets = parse_vector(target, "--target") if target is not None else None
-        from .render import View
+        if len(rows) > 1 and chosen is not Format.table:
+            from .core import Block
 
+            render.check("rows", chosen, view)
+            render.write("rows", Block(network, rows), view, chosen, sys.stdout)
+            sys.stdout.flush()
+            return
+        render.check("pass", chosen, view)
+        rate = lr if lr is not None else 0.1
         for number, row in enumerate(rows, start=1):
             result = network.forward(row)
-            step = result.train_step(targets, loss.value, lr) if targets is not None else None
-            view = View(digits=digits, grad=grad, step=step)
-            title = f"row {number}" if len(rows) > 1 else None
-            show_result(result, view, chosen, explain, title, first=number == 1)
+            step = result.train_step(targets, (loss or Loss.half_sse).value, rate) if targets is not None else None
+            title = message("row {number}", LANG, number=number) if len(rows) > 1 else None
+            shown = View(**{**view.__dict__, "step": step, "title": title})
+            render.write("pass", result, shown, chosen, sys.stdout)
             if plot:
-                show_plots(result)
+                show_plots(result, shown)
             if save_svg or save_html:
-                save_record(result, view, explain, save_svg, save_html)
+                save_record(result, shown, save_svg, save_html)
             if save_model is not None and step is not None:
                 from .parsing import save_model_file
 
@@ -308,73 +430,43 @@ def compute(
         sys.stdout.flush()
 
 
-def show_result(
-    result: NetworkPass, view: "View", chosen: Format, explain: bool, title: str | None, first: bool
-) -> None:
-    from . import render
-
-    out = sys.stdout
-    if chosen is Format.json:
-        extra = {"explanation": explanation_text(result, view)} if explain else None
-        out.write(render.json_lines(result, view, extra))
-    elif explain:
-        if title:
-            out.write(f"# {title}\n")
-        out.write(explanation_text(result, view))
-    elif chosen is Format.plain:
-        out.write(render.plain_lines(result.outputs.reshape(1, -1), view.digits))
-    elif chosen is Format.csv:
-        if first:
-            out.write(render.csv_header(result.inputs.size, result.outputs.size))
-        out.write(render.csv_lines(result.inputs.reshape(1, -1), result.outputs.reshape(1, -1), view.digits))
-    else:
-        from .render.tables import render_table
-
-        shown = console()
-        if title:
-            shown.rule(title)
-        render_table(result, view, shown)
-
-
-def explanation_text(result: NetworkPass, view: "View") -> str:
-    from .explain import explanation
-
-    return explanation(result, view.digits, view.step)
-
-
-def show_plots(result: NetworkPass) -> None:
+def show_plots(result: Any, view: View) -> None:
     from .plot import Mark, draw, range_around
+    from .render.tables import make_console, unicode_ok
 
-    out = console()
+    out = make_console(sys.stdout, color=view.color)
+    color = out.is_terminal and not out.no_color
     for number, layer_pass in enumerate(result.passes, start=1):
         spec = layer_pass.layer.activation
         z = layer_pass.z if not spec.layerwise else layer_pass.z[:1]
-        marks = [Mark(float(v), f"n{j + 1}: z = {v:.4g}") for j, v in enumerate(z)]
+        marks = [Mark(float(v), f"n{j + view.index_base}: z = {v:.4g}") for j, v in enumerate(z)]
         start, stop = range_around(spec, marks)
         if len(result.passes) > 1:
-            sys.stdout.write(f"layer {number}:\n")
-        sys.stdout.write(draw(spec, start, stop, marks, color=colored(out), fancy=unicode_ok(out)))
+            sys.stdout.write(message("layer {number}:", LANG, number=number) + "\n")
+        sys.stdout.write(draw(spec, start, stop, marks, color=color, fancy=unicode_ok(out), lang=LANG))
 
 
-def save_record(result: NetworkPass, view: "View", explain: bool, svg: str | None, html: str | None) -> None:
+def save_record(result: Any, view: View, svg: str | None, html: str | None) -> None:
     """The table view (and the explanation) recorded by Rich and saved as SVG or HTML."""
     import io
 
     from rich.text import Text
 
+    from .explain import explanation
     from .render.tables import make_console, render_table
 
     recorder = make_console(io.StringIO(), width=110, record=True)
-    render_table(result, view, recorder)
-    if explain:
-        recorder.print(Text(explanation_text(result, view)))
-    try:
-        if svg:
-            recorder.save_svg(svg, title="neuron", clear=False)
-        if html:
-            recorder.save_html(html, clear=False)
-    except OSError as problem:
-        raise NeuronError(f"cannot write {svg or html}: {problem.strerror or problem}") from None
+    render_table(result, View(**{**view.__dict__, "explain": False}), recorder)
+    if view.explain:
+        recorder.print(Text(explanation(result, view)))
+    from .files import replace_file
+
+    for path, text in (
+        (svg, lambda: recorder.export_svg(title="neuron", clear=False)),
+        (html, lambda: recorder.export_html(clear=False)),
+    ):
+        if path:
+            replace_file(path, text(), "--save-svg" if path == svg else "--save-html")
 
 
 # ---------------------------------------------------------------- check
@@ -388,63 +480,93 @@ def check(
     activation: AOption = None,
     model: ModelOption = None,
     expect: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option("--expect", "-e", metavar="VALUES", help="The outputs you expect, one per output."),
     ] = None,
     tol: Annotated[
         float | None, typer.Option("--tol", metavar="T", help="Absolute tolerance. Default: from the decimals written.")
     ] = None,
-    format: FormatOption = None,
+    format: Annotated[VerdictFormat | None, format_option()] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code says.")] = False,
+    color: ColorOption = Color.auto,
+    lang: LangOption = None,
+    index_base: IndexBaseOption = 1,
 ) -> None:
     """Check your answer: exit 0 when every output matches --expect, 1 when one does not.
 
     By default an output matches within half a unit of the last decimal written: --expect 0.6225 accepts
     0.62245 to 0.62255. --tol sets an absolute tolerance instead.
 
+    \b
     Examples:
-
       neuron check -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid --expect 0.6225
-
-      neuron check -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu --expect 1.4,3.2 -q && echo right
+      neuron check -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu --expect 1.4,3.2 -q
     """
     with user_errors():
         from .parsing import parse_expected
 
-        if expect is None:
-            raise NeuronError("give the outputs you expect with --expect, e.g. --expect 0.6225")
-        if tol is not None and not (tol >= 0 and np.isfinite(tol)):
-            raise NeuronError(f"--tol must be 0 or more, got {tol}")
+        if not expect:
+            raise NeuronError(message("give the outputs you expect with --expect, e.g. --expect 0.6225", LANG))
+        if len(expect) > 1:
+            raise NeuronError(
+                message(
+                    "--expect is given {count} times; give it once, with every output: --expect 0.5,0.7",
+                    LANG,
+                    count=len(expect),
+                )
+            )
+        check_tolerance(tol, "--tol")
+        view = make_view(None, color, index_base)
+        chosen = chosen_format(format)
+        from . import render
+
+        render.check("verdict", chosen, view)
         network = build_network(w, b, activation, model)
         if x is None or x == "-":
-            raise NeuronError("check takes one input row with -x (e.g. -x 1,2,3)")
+            raise NeuronError(message("check takes one input row with -x (e.g. -x 1,2,3)", LANG))
         rows = input_rows(x, network)
         if rows.shape[0] != 1:
-            raise NeuronError(f"check takes one input row; -x ({x[1:]}) has {rows.shape[0]}")
-        expected, tolerances = parse_expected(expect)
+            raise NeuronError(
+                message("check takes one input row; -x ({file}) has {count}", LANG, file=x[1:], count=rows.shape[0])
+            )
+        expected, tolerances = parse_expected(expect[0])
         outputs = network(rows[0])
         if expected.size != outputs.size:
             raise NeuronError(
-                f"--expect has {expected.size} value{'s' if expected.size != 1 else ''} but there "
-                f"{'are' if outputs.size != 1 else 'is'} {outputs.size} output{'s' if outputs.size != 1 else ''}"
+                message(
+                    "--expect has {given} but there {outputs}",
+                    LANG,
+                    given=plural_values(expected.size),
+                    outputs=plural_outputs(outputs.size),
+                )
             )
         if tol is not None:
             tolerances = np.full(expected.size, tol)
         from .core import Verdict
-        from .render import verdicts
 
         verdict = Verdict(expected, outputs, tolerances, tol is None)
         if not quiet:
-            chosen = output_format(format)
-            if chosen is Format.json:
-                sys.stdout.write(verdicts.verdict_json(verdict))
-            elif chosen is Format.table:
-                verdicts.verdict_table(verdict, console())
-            else:
-                sys.stdout.write(verdicts.verdict_text(verdict))
+            render.write("verdict", verdict, view, chosen, sys.stdout)
             sys.stdout.flush()
     if not verdict.passed:
         raise typer.Exit(1)
+
+
+def plural_values(count: int) -> str:
+    return message("{count} value" if count == 1 else "{count} values", LANG, count=count)
+
+
+def plural_outputs(count: int) -> str:
+    return message("is {count} output" if count == 1 else "are {count} outputs", LANG, count=count)
+
+
+def check_tolerance(value: float | None, option: str) -> None:
+    if value is None:
+        return
+    if not math.isfinite(value):
+        raise NeuronError(message("{option} must be a finite number, got {value}", LANG, option=option, value=value))
+    if value < 0:
+        raise NeuronError(message("{option} must be 0 or more, got {value}", LANG, option=option, value=value))
 
 
 # ---------------------------------------------------------------- truth-table
@@ -457,39 +579,36 @@ def truth_table(
     activation: AOption = None,
     model: ModelOption = None,
     gate: Annotated[
-        Gate | None, typer.Option("--gate", "-g", help="Check against a gate: exit 1 where a row differs.")
+        Gate | None,
+        typer.Option("--gate", "-g", case_sensitive=False, help="Check against a gate: exit 1 where a row differs."),
     ] = None,
-    format: FormatOption = None,
+    format: Annotated[TruthFormat | None, format_option()] = None,
     digits: DigitsOption = None,
+    color: ColorOption = Color.auto,
+    lang: LangOption = None,
+    index_base: IndexBaseOption = 1,
 ) -> None:
     """The neuron on every 0/1 combination of its inputs; --gate checks it against a logic gate.
 
     For n inputs: and = all 1, or = any 1, nand = not all 1, nor = none 1, xor = an odd number of 1s,
-    xnor = an even number. A step fires at 1; any other activation counts as 1 where its output is 0.5 or more.
+    xnor = an even number. A step fires at 1; any other activation counts as 1 where its output is 0.5 or
+    more. A layer of several neurons: each output is checked, and the notes say which are the gate.
 
+    \b
     Examples:
-
       neuron truth-table -w 1,1 -b -1.5 -a step --gate and
-
       neuron truth-table -w 1,1,1 -b -0.5 -a step --gate or
-
       neuron truth-table -w 20,20 -b -10 -a sigmoid --gate or
     """
     with user_errors():
+        from . import render
         from .core import truth_table as tabulate
-        from .render import verdicts
 
-        check_digits(digits)
+        view = make_view(digits, color, index_base)
+        chosen = chosen_format(format)
+        render.check("truth_table", chosen, view)
         table = tabulate(build_network(w, b, activation, model), gate.value if gate else None)
-        chosen = output_format(format)
-        if chosen is Format.json:
-            sys.stdout.write(verdicts.truth_json(table, digits))
-        elif chosen is Format.csv:
-            sys.stdout.write(verdicts.truth_csv(table, digits))
-        elif chosen is Format.plain:
-            sys.stdout.write(verdicts.truth_text(table, digits))
-        else:
-            verdicts.truth_rich(table, digits, console())
+        render.write("truth_table", table, view, chosen, sys.stdout)
         sys.stdout.flush()
     if not table.passed:
         raise typer.Exit(1)
@@ -500,7 +619,12 @@ def truth_table(
 
 @app.command()
 def plot(
-    name: Annotated[str, typer.Argument(help="The activation: NAME or NAME:key=value,...", metavar="NAME")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The activation: NAME or NAME:key=value,...", metavar="NAME", autocompletion=complete_activation
+        ),
+    ],
     range_: Annotated[
         str | None, typer.Option("--range", "-r", metavar="A:B", help="The z axis, e.g. -6:6. Default: per activation.")
     ] = None,
@@ -509,37 +633,41 @@ def plot(
     ] = None,
     width: Annotated[int, typer.Option("--width", help="Plot width in characters.")] = 72,
     height: Annotated[int, typer.Option("--height", help="Plot height in lines.")] = 20,
+    color: ColorOption = Color.auto,
+    lang: LangOption = None,
 ) -> None:
     """The activation and its derivative plotted in the terminal; --at Z marks a point.
 
     A layer-wide activation (softmax...) is shown as neuron 1's output as its z moves, with neuron 2's z at 0.
+    Without --range the z axis widens to show every --at; with it, a point outside is named, not drawn.
 
+    \b
     Examples:
-
       neuron plot sigmoid --at 0.5
-
       neuron plot leaky_relu:negative_slope=0.1 --range -3:3
-
       neuron plot gelu --at -1 --at 1
     """
     with user_errors():
-        from .plot import Mark, curve, draw, parse_range
+        from .plot import Mark, curve, draw, parse_range, range_around
+        from .render import format_number
+        from .render.tables import make_console, unicode_ok
         from .syntax import parse_number
 
         spec = parse_activation(name, "NAME")
         if not (10 <= width <= 1000 and 5 <= height <= 500):
-            raise NeuronError("--width takes 10 to 1000 and --height 5 to 500")
-        start, stop = parse_range(range_, spec)
+            raise NeuronError(message("--width takes 10 to 1000 and --height 5 to 500", LANG))
         points = [parse_number(text, f"--at ({text})") for text in at or []]
         marks = [Mark(z, f"z = {z:g}") for z in points]
-        out = console()
-        sys.stdout.write(draw(spec, start, stop, marks, width, height, colored(out), unicode_ok(out)))
-        from .render import format_number
-
+        start, stop = parse_range(range_, spec) if range_ is not None else range_around(spec, marks)
+        out = make_console(sys.stdout, color=make_view(None, color).color)
+        shown = out.is_terminal and not out.no_color
+        sys.stdout.write(draw(spec, start, stop, marks, width, height, shown, unicode_ok(out), lang=LANG))
         for z in points:
             value, slope = curve(spec, np.array([z]))
+            outside = "" if start <= z <= stop else " " + message("(outside the plotted range, not marked)", LANG)
             sys.stdout.write(
-                f"at z = {format_number(z)}: f(z) = {format_number(value[0])}, f'(z) = {format_number(slope[0])}\n"
+                f"at z = {format_number(z)}: f(z) = {format_number(value[0])}, f'(z) = {format_number(slope[0])}"
+                f"{outside}\n"
             )
         sys.stdout.flush()
 
@@ -558,26 +686,26 @@ def diagram(
     digits: Annotated[
         int | None, typer.Option("--digits", metavar="N", help="Significant digits of the labels (1-17). Default 6.")
     ] = None,
+    lang: LangOption = None,
+    index_base: IndexBaseOption = 1,
 ) -> None:
     """Draw the neuron, layer or network as Mermaid or Graphviz DOT: inputs, neurons, weighted connections.
 
     With -x the inputs' values and each neuron's output are written on the nodes.
 
+    \b
     Examples:
-
       neuron diagram -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu
-
       neuron diagram --model net.json --format dot | dot -Tpng -o net.png
-
       neuron diagram -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid
     """
     with user_errors():
         from .diagram import dot, graph, mermaid
 
-        check_digits(digits)
+        make_view(digits)
         network = build_network(w, b, activation, model)
         result = network.forward(input_rows(x, network)[0]) if x is not None else None
-        nodes, edges = graph(network, result, digits)
+        nodes, edges = graph(network, result, digits, index_base)
         sys.stdout.write(mermaid(nodes, edges) if format is Drawing.mermaid else dot(nodes, edges))
         sys.stdout.flush()
 
@@ -587,51 +715,117 @@ def diagram(
 
 @app.command()
 def activations(
-    name: Annotated[str | None, typer.Argument(help="One activation to show in full.")] = None,
-    format: Annotated[
-        Format | None, typer.Option("--format", "-f", help="table (default on a terminal), json or plain.")
+    name: Annotated[
+        str | None, typer.Argument(help="One activation to show in full.", autocompletion=complete_activation)
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", metavar="Z", help="The activation at these z values (1,2,3), without weights; needs NAME."
+        ),
+    ] = None,
+    format: Annotated[CatalogueFormat | None, format_option()] = None,
+    digits: DigitsOption = None,
+    color: ColorOption = Color.auto,
+    lang: LangOption = None,
 ) -> None:
     """List every activation with its formula; with NAME, its derivative, parameters, range and sample values.
 
+    With NAME --at Z,..: the activation at those z (element by element, or the whole vector for softmax,
+    log_softmax, sparsemax and glu); --format plain prints the values alone.
+
+    \b
     Examples:
-
       neuron activations
-
       neuron activations leaky-relu
-
       neuron activations gelu --format json
+      neuron activations softmax --at 1,2,3 --format plain
     """
     with user_errors():
-        from .activations import lookup
-        from .render.catalogue import write_activation, write_activation_list
+        from . import render
+        from .activations import REGISTRY
 
-        chosen = output_format(format).value
-        if name is None:
-            write_activation_list(chosen, sys.stdout)
+        view = make_view(digits, color)
+        chosen = chosen_format(format)
+        if at is not None:
+            from .core import activation_values
+
+            if name is None:
+                raise NeuronError(
+                    message("--at needs an activation NAME, e.g. neuron activations sigmoid --at 0.5", LANG)
+                )
+            render.check("values", chosen, view)
+            spec = parse_activation(name, "NAME")
+            render.write("values", activation_values(spec, parse_vector(at, "--at")), view, chosen, sys.stdout)
+        elif name is None:
+            render.check("activations", chosen, view)
+            render.write("activations", list(REGISTRY), view, chosen, sys.stdout)
         else:
-            write_activation(lookup(name), chosen, sys.stdout)
+            if digits is not None:
+                refuse_unused(**{"--digits": (True, "--at")})
+            render.check("activation", chosen, view)
+            render.write("activation", parse_activation(name, "NAME").activation, view, chosen, sys.stdout)
+        sys.stdout.flush()
+
+
+# ---------------------------------------------------------------- the program
+
+
+def chosen_language(arguments: list[str]) -> str:
+    """--lang from the command line (read before Typer parses, so that --help is in it too), else the environment."""
+    for k, word in enumerate(arguments):
+        if word == "--lang" and k + 1 < len(arguments):
+            return arguments[k + 1].lower() if arguments[k + 1].lower() in ("en", "ko") else language()
+        if word.startswith("--lang="):
+            value = word.split("=", 1)[1].lower()
+            return value if value in ("en", "ko") else language()
+    return language()
 
 
 def run() -> None:
     """The `neuron` command."""
+    global LANG
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
     if not encoding.startswith("utf") and hasattr(sys.stdout, "reconfigure"):
         # ASCII, cp949...: a character the terminal cannot show is escaped, never an encoding error.
         sys.stdout.reconfigure(errors="backslashreplace")
+    if sys.stderr is not None and hasattr(sys.stderr, "reconfigure"):
+        sys.stderr.reconfigure(errors="backslashreplace")
+    LANG = chosen_language(sys.argv[1:])
     try:
-        code = app(prog_name="neuron", standalone_mode=False)
-    except typer.TyperException as problem:  # a usage error: an unknown option, a value of the wrong type
+        command = typer.main.get_command(app)
+        if LANG != "en":
+            from .help import translate
+
+            translate(command, LANG)
+        code = command.main(args=sys.argv[1:], prog_name="neuron", standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as problem:  # `neuron` alone: the help, as no_args_is_help asks
+        finish(problem.ctx.get_help() + "\n" if problem.ctx else "", 0)
+    except click_errors.ClickException as problem:  # a usage error: an unknown option, a value of the wrong type
         context = getattr(problem, "ctx", None)
-        if type(problem).__name__ == "NoArgsIsHelpError" and context is not None:
-            print(context.get_help())  # `neuron` alone: the help, as asked for by no_args_is_help
-            sys.exit(0)
-        where = f" (see '{context.command_path} --help')" if context is not None else ""
-        print(f"error: {problem.format_message()}{where}", file=sys.stderr)
-        sys.exit(getattr(problem, "exit_code", 2))
-    except typer.Abort:
+        where = f" ({message('see', LANG)} '{context.command_path} --help')" if context is not None else ""
+        report(f"error: {problem.format_message()}{where}")
+        sys.exit(problem.exit_code if problem.exit_code else 2)
+    except typer.Exit as done:  # --help, --version, and the exit codes of the commands
+        finish("", done.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        quiet_stdout()
         sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
+    finish("", code if isinstance(code, int) else 0)
+
+
+def finish(text: str, code: int) -> None:
+    """Write the last words, flush, and exit with `code`; a failed write is one error line and exit 2."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+    except (OSError, ValueError, AttributeError) as problem:  # ValueError, AttributeError: stdout closed (>&-)
+        quiet_stdout()
+        report(f"error: {message('cannot write the output', LANG)}: {getattr(problem, 'strerror', None) or problem}")
+        sys.exit(2)
+    sys.exit(code)
 
 
 __all__ = ["app", "run"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -191,6 +192,24 @@ class Network:
         return self.forward(inputs).train_step(targets, loss, rate)
 
 
+@dataclass(frozen=True, eq=False)
+class Block:
+    """Rows of a stream (or of a file given to -x): the inputs, numbered from `first_row`, and what the network
+    makes of them, computed when first asked for."""
+
+    network: Network
+    inputs: Array  # (rows, inputs)
+    first_row: int = 1
+
+    @cached_property
+    def outputs(self) -> Array:
+        return self.network(self.inputs)
+
+    @cached_property
+    def forward(self) -> NetworkPass:
+        return self.network.forward(self.inputs)
+
+
 @dataclass(frozen=True)
 class Update:
     """One layer's share of a training step: dL/dz, dL/dw, dL/db per neuron and the weights after the step."""
@@ -257,7 +276,7 @@ class NetworkPass:
             )
         loss_value, gradient = loss_and_gradient(loss, outputs, targets)
         last = self.passes[-1].layer.activation
-        perceptron = last.name == "step"
+        perceptron = last.activation.perceptron
         updates: list[Update] = []
         upstream = gradient
         with np.errstate(all="ignore"):
@@ -294,6 +313,26 @@ def loss_and_gradient(loss: str, outputs: Array, targets: Array) -> tuple[float,
     raise NeuronError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
 
 
+# ---------------------------------------------------------------- an activation without weights
+
+
+@dataclass(frozen=True, eq=False)
+class ActivationValues:
+    """An activation at given z: element by element, or for a layer-wide one on the whole vector (then `slopes`
+    is the Jacobian d out_i / d z_j)."""
+
+    spec: ActivationSpec
+    z: Array
+    values: Array
+    slopes: Array
+
+
+def activation_values(spec: ActivationSpec, z: Array) -> ActivationValues:
+    z = np.asarray(z, dtype=np.float64).reshape(-1)
+    spec.check_size(z.size)
+    return ActivationValues(spec, z, spec(z), spec.derivative(z))
+
+
 # ---------------------------------------------------------------- truth tables
 
 MAX_TRUTH_INPUTS = 16
@@ -327,7 +366,7 @@ def gate_outputs(gate: str, inputs: Array) -> Array:
 
 def fired(outputs: Array, activation: ActivationSpec) -> Array:
     """1.0 where a neuron fires: a step's high value, or for any other activation an output of 0.5 or more."""
-    if activation.name == "step":
+    if activation.activation.perceptron:
         return (outputs == activation.params["high"]).astype(np.float64)
     return (outputs >= 0.5).astype(np.float64)
 
@@ -343,12 +382,18 @@ class TruthTable:
     gate: str | None
     activation: str  # the last layer's
     layers: int
+    perceptron: bool = False  # the last layer fires at a step's high value (else: an output of 0.5 or more)
+
+    @property
+    def output_mismatches(self) -> Array:
+        """(rows, k): where each output differs from the gate; every output is checked on its own."""
+        if self.expected is None:
+            return np.zeros(self.fires.shape, dtype=bool)
+        return self.fires != self.expected[:, None]
 
     @property
     def mismatches(self) -> Array:
-        if self.expected is None:
-            return np.zeros(len(self.inputs), dtype=bool)
-        return np.any(self.fires != self.expected[:, None], axis=1)
+        return np.any(self.output_mismatches, axis=1)
 
     @property
     def passed(self) -> bool:
@@ -360,7 +405,16 @@ def truth_table(network: Network, gate: str | None = None) -> TruthTable:
     outputs = network(inputs)
     last = network.layers[-1].activation
     expected = gate_outputs(gate, inputs) if gate is not None else None
-    return TruthTable(inputs, outputs, fired(outputs, last), expected, gate, last.name, len(network.layers))
+    return TruthTable(
+        inputs,
+        outputs,
+        fired(outputs, last),
+        expected,
+        gate,
+        last.name,
+        len(network.layers),
+        last.activation.perceptron,
+    )
 
 
 # ---------------------------------------------------------------- checking an answer

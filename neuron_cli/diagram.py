@@ -22,14 +22,17 @@ class Edge:
     label: str
 
 
-def graph(network: Network, result: NetworkPass | None, digits: int | None) -> tuple[list[Node], list[Edge]]:
-    """The nodes and the weighted edges: one edge per connection (3 inputs x 2 neurons: 6 edges)."""
+def graph(
+    network: Network, result: NetworkPass | None, digits: int | None, index_base: int = 1
+) -> tuple[list[Node], list[Edge]]:
+    """The nodes and the weighted edges: one edge per connection (3 inputs x 2 neurons: 6 edges). Labels number
+    inputs and neurons from `index_base`; node keys always from 1."""
 
     def n(value: float) -> str:
         return format_number(value, digits or 6)
 
     nodes = [
-        Node(f"x{i + 1}", f"x{i + 1}" + (f" = {n(result.inputs[i])}" if result else ""), "input")
+        Node(f"x{i + 1}", f"x{i + index_base}" + (f" = {n(result.inputs[i])}" if result else ""), "input")
         for i in range(network.input_size)
     ]
     sources = [node.key for node in nodes]
@@ -38,7 +41,7 @@ def graph(network: Network, result: NetworkPass | None, digits: int | None) -> t
     for number, layer in enumerate(network.layers, start=1):
         keys = [f"L{number}N{j + 1}" for j in range(layer.neurons)]
         for j, key in enumerate(keys):
-            name = f"layer {number}, n{j + 1}" if many else f"n{j + 1}"
+            name = f"layer {number}, n{j + index_base}" if many else f"n{j + index_base}"
             lines = [name, layer.activation.label, f"b = {n(layer.bias[j])}"]
             if result is not None:
                 lines.append(f"out = {n(result.passes[number - 1].values[j])}")

@@ -8,7 +8,8 @@ import numpy as np
 
 from .activations import ActivationSpec, format_value, softmax_steps, sparsemax_threshold
 from .core import LayerPass, NetworkPass, TrainingStep
-from .render import TABLE_DIGITS, format_number
+from .messages import message
+from .render import TABLE_DIGITS, View, format_number
 
 LOSS_FORMULAS = {
     "half_sse": "L = 1/2 * sum_k (y_k - t_k)^2",
@@ -25,8 +26,17 @@ LOSS_SLOPES = {
 class Writer:
     """Numbers as the explanation shows them: `digits` significant digits, negatives in parentheses in formulas."""
 
-    def __init__(self, digits: int | None) -> None:
-        self.digits = digits or TABLE_DIGITS
+    def __init__(self, view: View) -> None:
+        self.digits = view.digits or TABLE_DIGITS
+        self.base = view.index_base  # x1.. or x0..: how a person numbers inputs, weights and neurons
+        self.lang = view.lang
+
+    def i(self, index: int) -> int:
+        """The number a person reads for the 0-based position `index`."""
+        return index + self.base
+
+    def say(self, text: str, **values: object) -> str:
+        return message(text, self.lang, **values)
 
     def n(self, value: float) -> str:
         return format_number(value, self.digits)
@@ -52,9 +62,9 @@ def explain_layer(layer_pass: LayerPass, write: Writer, title: str) -> list[str]
     spec = layer.activation
     lines = [f"{title}{layer.neurons} neuron{'s' if layer.neurons != 1 else ''}, activation {spec.label}"]
     for j in range(layer.neurons):
-        name = f"neuron {j + 1}"
+        name = f"neuron {write.i(j)}"
         products = [
-            f"x{i + 1} * w{i + 1} = {write.term(layer_pass.inputs[i])} * {write.term(layer.weights[j, i])} "
+            f"x{write.i(i)} * w{write.i(i)} = {write.term(layer_pass.inputs[i])} * {write.term(layer.weights[j, i])} "
             f"= {write.n(layer_pass.products[j, i])}"
             for i in range(layer.input_size)
         ]
@@ -78,35 +88,37 @@ def explain_layer(layer_pass: LayerPass, write: Writer, title: str) -> list[str]
 def explain_layerwise(layer_pass: LayerPass, write: Writer) -> list[str]:
     spec = layer_pass.layer.activation
     z = layer_pass.z
-    names = ", ".join(f"z{j + 1} = {write.n(v)}" for j, v in enumerate(z))
+    names = ", ".join(f"z{write.i(j)} = {write.n(v)}" for j, v in enumerate(z))
     lines = [f"  {spec.name} acts on the whole layer: {names}", f"    f(z)_i = {spec.formula}"]
     if spec.name in ("softmax", "log_softmax"):
         with np.errstate(all="ignore"):
             largest, exps, sums = softmax_steps(z)
         shift, total = float(largest[0]), float(sums[0])
         lines.append(f"    subtract the largest z ({write.n(shift)}) first, which changes nothing but avoids overflow:")
-        lines += [f"    exp(z{j + 1} - {write.term(shift)}) = {write.n(e)}" for j, e in enumerate(exps)]
+        lines += [f"    exp(z{write.i(j)} - {write.term(shift)}) = {write.n(e)}" for j, e in enumerate(exps)]
         lines.append(f"    sum = {' + '.join(write.n(e) for e in exps)} = {write.n(total)}")
         for j, e in enumerate(exps):
             if spec.name == "softmax":
-                lines.append(f"    out{j + 1} = {write.n(e)} / {write.n(total)} = {write.n(layer_pass.outputs[j])}")
+                lines.append(
+                    f"    out{write.i(j)} = {write.n(e)} / {write.n(total)} = {write.n(layer_pass.outputs[j])}"
+                )
             else:
                 lines.append(
-                    f"    out{j + 1} = z{j + 1} - {write.term(shift)} - log({write.n(total)}) "
+                    f"    out{write.i(j)} = z{write.i(j)} - {write.term(shift)} - log({write.n(total)}) "
                     f"= {write.n(layer_pass.outputs[j])}"
                 )
-    elif spec.name == "glu":
+    elif spec.activation.halves_layer:
         half = len(z) // 2
         for j in range(half):
             lines.append(
-                f"    out{j + 1} = z{j + 1} * sigmoid(z{j + 1 + half}) = {write.term(z[j])} * "
+                f"    out{write.i(j)} = z{write.i(j)} * sigmoid(z{write.i(j + half)}) = {write.term(z[j])} * "
                 f"{write.n(layer_pass.values[j + half])} = {write.n(layer_pass.outputs[j])}"
             )
     else:  # sparsemax
         outputs = layer_pass.outputs
         tau = float(sparsemax_threshold(z)[0])
         lines.append(f"    tau = (sum of the z in the support - 1) / its size = {write.n(tau)}")
-        lines += [f"    out{j + 1} = max(z{j + 1} - tau, 0) = {write.n(v)}" for j, v in enumerate(outputs)]
+        lines += [f"    out{write.i(j)} = max(z{write.i(j)} - tau, 0) = {write.n(v)}" for j, v in enumerate(outputs)]
     return lines
 
 
@@ -118,7 +130,7 @@ def explain_step(result: NetworkPass, step: TrainingStep, write: Writer) -> list
     ]
     lines.append(f"  loss {step.loss_name}: {LOSS_FORMULAS[step.loss_name]}")
     pairs = ", ".join(
-        f"y{k + 1} = {write.n(y)}, t{k + 1} = {write.n(t)}" for k, (y, t) in enumerate(zip(outputs, targets))
+        f"y{write.i(k)} = {write.n(y)}, t{write.i(k)} = {write.n(t)}" for k, (y, t) in enumerate(zip(outputs, targets))
     )
     lines.append(f"    with {pairs}")
     lines.append(f"    L = {write.n(step.loss)}")
@@ -127,7 +139,7 @@ def explain_step(result: NetworkPass, step: TrainingStep, write: Writer) -> list
         lines.append("    w_i <- w_i + r * (t - y) * x_i,  b <- b + r * (t - y)")
     else:
         lines.append(f"  {LOSS_SLOPES[step.loss_name]}")
-        lines += [f"    dL/dy{k + 1} = {write.n(g)}" for k, g in enumerate(step.output_gradient)]
+        lines += [f"    dL/dy{write.i(k)} = {write.n(g)}" for k, g in enumerate(step.output_gradient)]
     count = len(result.passes)
     for index in range(count - 1, -1, -1):
         lines += _explain_update(result, step, index, write)
@@ -140,13 +152,13 @@ def _explain_update(result: NetworkPass, step: TrainingStep, index: int, write: 
     where = f"layer {index + 1}" if len(result.passes) > 1 else "the layer"
     lines = [f"  {where} ({layer.activation.label}):"]
     for j in range(layer.neurons):
-        lines.append(f"    neuron {j + 1}:")
+        lines.append(f"    neuron {write.i(j)}:")
         lines.append("      " + _dz_text(result, step, index, j, write))
         for i in range(layer.input_size):
             lines.append(
-                f"      dL/dw{i + 1} = dL/dz * x{i + 1} = {write.term(update.dz[j])} * "
+                f"      dL/dw{write.i(i)} = dL/dz * x{write.i(i)} = {write.term(update.dz[j])} * "
                 f"{write.term(layer_pass.inputs[i])} = {write.n(update.dw[j, i])};  "
-                f"w{i + 1} = {write.n(layer.weights[j, i])} - {write.n(step.rate)} * "
+                f"w{write.i(i)} = {write.n(layer.weights[j, i])} - {write.n(step.rate)} * "
                 f"{write.term(update.dw[j, i])} = {write.n(update.weights[j, i])}"
             )
         lines.append(
@@ -168,21 +180,22 @@ def _dz_text(result: NetworkPass, step: TrainingStep, index: int, j: int, write:
         return f"dL/dz = sum_i dL/dout_i * d out_i/dz ({spec.name} couples the whole layer) = {write.n(dz)}"
     slope = float(spec.derivative(layer_pass.z[j : j + 1])[0])
     if last:
-        upstream, value, before = f"dL/dy{j + 1}", float(step.output_gradient[j]), ""
+        upstream, value, before = f"dL/dy{write.i(j)}", float(step.output_gradient[j]), ""
     else:
         following, after = result.passes[index + 1].layer, step.updates[index + 1]
         value = float(after.dz @ following.weights[:, j])
         terms = " + ".join(
             f"{write.term(after.dz[k])} * {write.term(following.weights[k, j])}" for k in range(following.neurons)
         )
-        upstream = f"dL/da{j + 1}"
-        before = f"{upstream} = sum_k dL/dz_k * w_k{j + 1} = {terms} = {write.n(value)};  "
+        upstream = f"dL/da{write.i(j)}"
+        before = f"{upstream} = sum_k dL/dz_k * w_k{write.i(j)} = {terms} = {write.n(value)};  "
     return f"{before}dL/dz = {upstream} * f'(z) = {write.term(value)} * {write.term(slope)} = {write.n(dz)}"
 
 
-def explanation(result: NetworkPass, digits: int | None, step: TrainingStep | None = None) -> str:
-    write = Writer(digits)
-    lines = [f"inputs: {', '.join(f'x{i + 1} = {write.n(v)}' for i, v in enumerate(result.inputs))}"]
+def explanation(result: NetworkPass, view: View) -> str:
+    write = Writer(view)
+    step = view.step
+    lines = [f"inputs: {', '.join(f'x{write.i(i)} = {write.n(v)}' for i, v in enumerate(result.inputs))}"]
     many = len(result.passes) > 1
     for number, layer_pass in enumerate(result.passes, start=1):
         if many and number > 1:

@@ -240,16 +240,25 @@ def model_from_document(document: Any, name: str = "model") -> Network:
         raise NeuronError(
             f'--model: {name} needs a non-empty "layers" list, e.g. {{"layers": [{{"weights": [[1, 2]]}}]}}'
         )
+    unknown = sorted(set(document) - {"layers", "name"})
+    if unknown:
+        raise NeuronError(f"--model: {name} has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
     layers = [_layer_from_entry(entry, f"--model: {name}, layer {n}") for n, entry in enumerate(document["layers"], 1)]
-    return Network(tuple(layers))
+    try:
+        return Network(tuple(layers))
+    except NeuronError as problem:
+        raise NeuronError(f"--model: {name}: {problem}") from None
 
 
 def _layer_from_entry(entry: Any, where: str) -> Layer:
     if not isinstance(entry, dict):
         raise NeuronError(f"{where} should be an object with weights (or kernel), bias and activation")
-    unknown = set(entry) - {"weights", "kernel", "bias", "activation", "name", "units"}
+    unknown = set(entry) - {"weights", "kernel", "bias", "activation", "name"}
     if unknown:
-        raise NeuronError(f"{where} has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}")
+        raise NeuronError(
+            f"{where} has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}; "
+            "a layer takes weights (or kernel), bias, activation and name"
+        )
     if ("weights" in entry) == ("kernel" in entry):
         raise NeuronError(f"{where} needs either weights (neurons x inputs) or kernel (inputs x outputs), not both")
     key = "weights" if "weights" in entry else "kernel"

@@ -9,6 +9,7 @@ import numpy as np
 
 from .activations import ActivationSpec
 from .errors import NeuronError
+from .messages import message
 from .syntax import parse_number
 
 Array = np.ndarray
@@ -62,6 +63,7 @@ def draw(
     height: int = 20,
     color: bool = False,
     fancy: bool = True,
+    lang: str = "en",
 ) -> str:
     """The plot as text: f(z) and f'(z) over [start, stop], each mark a point on f."""
     import plotext as plt
@@ -72,13 +74,15 @@ def draw(
     plt.clear_figure()
     plt.plotsize(width, height)
     plt.theme("pro" if color else "clear")
+    # Without colour the two curves are told apart by their marks: f in braille dots (or *), f' in middle dots.
     plt.plot(z[shown].tolist(), values[shown].tolist(), label=f"{spec.label}(z)", marker="braille" if fancy else "*")
-    plt.plot(z[shown].tolist(), slopes[shown].tolist(), label="f'(z)", marker="braille" if fancy else ".")
+    slope_marker = ("braille" if color else "·") if fancy else "."
+    plt.plot(z[shown].tolist(), slopes[shown].tolist(), label="f'(z)", marker=slope_marker)
     for mark in marks:
         value, _ = curve(spec, np.array([mark.z]))
         if start <= mark.z <= stop and abs(value[0]) <= LIMIT:
             plt.scatter([mark.z], [float(value[0])], marker="x" if not fancy else "●", label=mark.label)
-    plt.title(f"{spec.label} and its derivative")
+    plt.title(message("{activation} and its derivative", lang, activation=spec.label))
     plt.xlabel("z")
     text = plt.build()
     if not color:

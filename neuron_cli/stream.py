@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import queue
+import re
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -13,7 +14,7 @@ from typing import IO, Any
 import numpy as np
 
 from . import accel
-from .core import Network
+from .core import Block, Network
 from .errors import NeuronError
 from .parsing import split_values
 from .syntax import parse_number
@@ -142,13 +143,49 @@ def fast_parse(block: bytes, width: int) -> Array | None:
     return rows
 
 
-def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network) -> Iterator[Array]:
-    """Blocks of input rows (rows, inputs) in order; a bad line ends it with a NeuronError after the rows before it."""
+_NAME = re.compile(rb"\s*[A-Za-z_][\w.\- ]*\s*")
+
+
+def without_header(block: bytes, header: bool | None) -> bytes:
+    """The first block with its CSV header line turned into a comment, so that line numbers still count it.
+
+    `header`: True, the first line is a header; None, it is one where every field is a name (x1,x2,label),
+    none a number; False, there is none.
+    """
+    if header is False:
+        return block
+    start = 0
+    while start < len(block):  # the first line that holds something
+        end = block.find(b"\n", start)
+        end = len(block) if end < 0 else end
+        line = block[start:end]
+        if line.strip() and not line.lstrip().startswith(b"#"):
+            fields = re.split(rb"\s*,\s*|\s+", line.strip())
+            if header or all(_NAME.fullmatch(field) and not _is_number(field) for field in fields):
+                return block[:start] + b"#" + block[start:]
+            return block
+        start = end + 1
+    return block
+
+
+def _is_number(field: bytes) -> bool:
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network, header: bool | None = None) -> Iterator[Array]:
+    """Blocks of input rows (rows, inputs) in order; a bad line ends it with a NeuronError after the rows before it.
+    A header line (see `without_header`) is skipped, and counted."""
     line = 1
     for raw in chunks(source):
         block = raw[:-1] if raw.endswith(b"\n") else raw
-        if line == 1 and block.startswith(b"\xef\xbb\xbf"):
-            block = block[3:]  # a byte order mark (Excel's CSV) is not a value
+        if line == 1:
+            if block.startswith(b"\xef\xbb\xbf"):
+                block = block[3:]  # a byte order mark (Excel's CSV) is not a value
+            block = without_header(block, header)
         rows = fast_parse(block, network.input_size)
         if rows is None:
             try:
@@ -190,26 +227,22 @@ def prefetch(items: Iterator[Any], depth: int = PREFETCH) -> Iterator[Any]:
 
 
 def run_stream(
-    source: IO[bytes] | Iterable[bytes], network: Network, chosen: str, digits: int | None, grad: bool, out: IO[str]
+    source: IO[bytes] | Iterable[bytes],
+    network: Network,
+    chosen: Any,
+    view: Any,
+    out: IO[str],
+    header: bool | None = None,
 ) -> None:
-    """Read rows, compute, and write one output line per row as each block is done."""
+    """Read rows, compute, and write one output line per row as each block is done (render decides how)."""
     from . import render
 
-    view = render.View(digits=digits, grad=grad)
     written = 0
-    blocks = read_blocks(source, network)
+    blocks = read_blocks(source, network, header)
     for rows in prefetch(blocks) if hasattr(source, "read") else blocks:
-        if chosen == "plain":
-            out.write(render.plain_lines(network(rows), digits))
-        elif chosen == "csv":
-            if written == 0:
-                out.write(render.csv_header(network.input_size, network.output_size))
-            out.write(render.csv_lines(rows, network(rows), digits))
-        elif chosen == "json":
-            out.write(render.json_lines(network.forward(rows), view))
-        else:
-            if written == 0:
-                out.write(render.stream_table_header(network.input_size, network.output_size))
-            out.write(render.stream_table_lines(written + 1, rows, network(rows), digits))
+        render.write("rows", Block(network, rows, written + 1), view, chosen, out)
         written += rows.shape[0]
+        out.flush()
+    if written == 0:  # no rows: a CSV still gets its header, a table its column names
+        render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)
         out.flush()

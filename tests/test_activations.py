@@ -157,7 +157,7 @@ def test_specs_with_parameters_and_labels_that_give_them_back():
     ("text", "message"),
     [
         ("sigmod", "did you mean sigmoid"),
-        ("leaky_relu:alpha=0.1", "no parameter 'alpha'"),
+        ("leaky_relu:alpha=0.1", "no parameter alpha"),
         ("leaky_relu:negative_slope", "key=value"),
         ("leaky_relu:negative_slope=abc", "negative_slope is .abc., which is not a number"),
         ("leaky_relu:negative_slope=nan", "finite"),

@@ -138,7 +138,7 @@ def test_activation_with_parameters(neuron):
         (["-x", "nan", "-w", "1"], "only finite"),
         (["-x", "1", "-w", "inf"], "only finite"),
         (["-x", "1", "-w", "1", "-a", "sigmod"], "did you mean sigmoid"),
-        (["-x", "1", "-w", "1", "-a", "leaky_relu:alpha=1"], "no parameter 'alpha'"),
+        (["-x", "1", "-w", "1", "-a", "leaky_relu:alpha=1"], "no parameter alpha"),
         (["-x", "1", "-w", "1", "-a", "threshold"], "needs threshold and default_value"),
         (["-x", "1", "-w", "1", "--digits", "0"], "--digits must be from 1 to 17"),
         (["-x", "1", "-w", "1", "--digits", "18"], "--digits must be from 1 to 17"),
@@ -243,3 +243,68 @@ def test_tables_never_cut_a_number(neuron):
     assert run.code == 0
     assert run.stdout_bytes.isascii()  # no ellipsis, no box lines: plain ASCII for cp949
     assert "0.6224593312" in run.out and "…" not in run.out
+
+
+# ---------------------------------------------------------------- every option honoured or refused
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "-x", "1", "-w", "1", "--expect", "1", "--expect", "2"], "--expect is given 2 times"),
+        (["compute", "-x", "1", "-w", "1", "--lr", "0.5"], "--lr does nothing without --target"),
+        (["compute", "-x", "1", "-w", "1", "--loss", "mse"], "--loss does nothing without --target"),
+        (["compute", "-x", "1", "-w", "1", "--grad", "--format", "plain"], "--grad cannot be shown in --format plain"),
+        (["compute", "-x", "1", "-w", "1", "--explain", "--format", "csv"], "--explain cannot be shown in"),
+        (["check", "-x", "1", "-w", "1", "--expect", "1", "--tol", "inf"], "--tol must be a finite number"),
+        (["compute", "-x", "1", "-w", "1", "-a", "step:foo=1"], "step has no parameter foo"),
+        (["check", "-x", "1", "-w", "1", "--expect", "1", "--format", "junit"], "'junit' is not one of"),
+        (["activations", "--format", "gradescope"], "'gradescope' is not one of"),
+    ],
+)
+def test_an_option_that_would_be_ignored_is_refused(args, message):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_a_model_file_with_unknown_keys_or_sizes_that_do_not_chain(tmp_path):
+    units = tmp_path / "units.json"
+    units.write_text('{"layers": [{"weights": [[1, 2]], "units": 3}]}')
+    result = CliRunner().invoke(app, ["compute", "-x", "1,2", "--model", str(units)])
+    assert result.exit_code == 2 and "layer 1 has unknown key units" in result.output
+    chain = tmp_path / "chain.json"
+    chain.write_text('{"layers": [{"weights": [[1, 2]]}, {"weights": [[1, 2]]}]}')
+    result = CliRunner().invoke(app, ["compute", "-x", "1,2", "--model", str(chain)])
+    assert result.exit_code == 2 and f"--model: {chain}: layer 2 takes 2 inputs" in result.output
+
+
+def test_gate_names_are_case_insensitive_and_every_neuron_is_checked():
+    result = CliRunner().invoke(app, ["truth-table", "-w", "1,1;1,1", "-b", "-1.5,-0.5", "-a", "step", "-g", "AND"])
+    assert result.exit_code == 1
+    assert "y1: it is AND on every row" in result.output and "1 of 2 outputs are AND: y1" in result.output
+
+
+def test_a_csv_header_line_is_read_as_a_header(neuron):
+    detected = neuron("compute", "-w", "1,1", "--format", "csv", stdin="x1,x2\n1,2\n3,4\n")
+    assert detected.code == 0 and detected.lines() == ["x1,x2,y1", "1.0,2.0,3.0", "3.0,4.0,7.0"]
+    forced = neuron("compute", "-w", "1,1", "--header", stdin="1,1\n1,2\n")
+    assert forced.lines() == ["3.0"]
+    bad = neuron("compute", "-w", "1,1", stdin="x1,x2\n1,2\nx,4\n")
+    assert bad.code == 2 and "line 3" in bad.err and bad.lines() == ["3.0"]
+
+
+def test_activations_at_z_without_weights():
+    plain = CliRunner().invoke(app, ["activations", "softmax", "--at", "1,2,3", "--format", "plain"])
+    values = [float(v) for v in plain.output.strip().split(",")]
+    exps = np.exp([1.0, 2.0, 3.0])
+    assert values == pytest.approx(exps / exps.sum(), rel=1e-15)
+    doc = json.loads(CliRunner().invoke(app, ["activations", "relu", "--at", "-1,0,2", "--format", "json"]).output)
+    assert doc["f(z)"] == [0.0, 0.0, 2.0] and doc["f'(z)"] == [0.0, 0.0, 1.0]
+
+
+def test_shell_completion_offers_activation_names_and_formats(neuron):
+    env = {"_NEURON_COMPLETE": "complete_bash", "COMP_WORDS": "neuron compute -a sig", "COMP_CWORD": "3"}
+    assert neuron(env=env).out.split() == ["sigmoid"]
+    env = {"_NEURON_COMPLETE": "complete_bash", "COMP_WORDS": "neuron check --format ", "COMP_CWORD": "3"}
+    assert neuron(env=env).out.split() == ["table", "json", "csv", "plain"]

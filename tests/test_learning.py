@@ -312,7 +312,7 @@ def test_row_tools_refuse_a_stream(neuron):
 def test_row_tools_take_one_row(neuron, tmp_path):
     (tmp_path / "rows.txt").write_text("1,2\n3,4\n")
     run = neuron("compute", "-x", f"@{tmp_path / 'rows.txt'}", "-w", "1,1", "--target", "1")
-    assert run.code == 2 and "--target works on one input row" in run.err
+    assert run.code == 2 and "--target: one input row only" in run.err and "has 2 rows" in run.err
 
 
 @pytest.mark.parametrize(

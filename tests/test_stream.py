@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from neuron_cli import accel, stream
 from neuron_cli.core import Layer, Network
 from neuron_cli.errors import NeuronError
+from neuron_cli.render import Format, View
 from neuron_cli.stream import read_blocks, run_stream
 
 from .conftest import neuron_command
@@ -104,9 +105,11 @@ def test_a_bad_row_deep_in_a_long_stream_after_fast_blocks(neuron):
 
 
 def test_empty_input(neuron):
-    for fmt in ("plain", "csv", "json", "table"):
+    for fmt, shown in (("plain", ""), ("json", ""), ("csv", "x1,x2,y1\n")):
         run = neuron("compute", "-w", "1,1", "--format", fmt, stdin="")
-        assert run.code == 0 and run.out == "" and run.err == ""
+        assert run.code == 0 and run.out == shown and run.err == ""
+    table = neuron("compute", "-w", "1,1", "--format", "table", stdin="")
+    assert table.code == 0 and table.out.split() == ["row", "x1", "x2", "y1"]
     assert neuron("compute", "-w", "1,1", stdin="\n# nothing\n\n").out == ""
 
 
@@ -207,9 +210,8 @@ def test_without_polars_the_stream_still_works(monkeypatch, random_rows):
     run_stream(
         io.BytesIO(rows_text(big).encode()),
         Network((Layer.create([[1, 2, 3, 4]], 0.5, "tanh"),)),
-        "plain",
-        None,
-        False,
+        Format.plain,
+        View(),
         out,
     )
     expected = np.tanh(big @ np.array([1, 2, 3, 4.0]) + 0.5)
@@ -269,7 +271,7 @@ def test_json_of_a_long_block_by_template_is_byte_for_byte_the_ordinary_json(mon
     def run(template_rows):
         monkeypatch.setattr(render, "TEMPLATE_ROWS", template_rows)
         out = io.StringIO()
-        run_stream(io.BytesIO(text), network, "json", None, grad, out)
+        run_stream(io.BytesIO(text), network, Format.json, View(grad=grad), out)
         return out.getvalue()
 
     fast, ordinary = run(256), run(10**9)

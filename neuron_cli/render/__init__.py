@@ -1,12 +1,14 @@
-"""Results to text: numbers, plain lines, CSV and JSON here; Rich tables, the catalogue of activations and
-the verdicts of check and truth-table in the modules beside it. The only package that imports Rich; no math."""
+"""Results to text, the one home of output: numbers, plain lines, CSV and JSON here; Rich tables, the catalogue
+of activations and the verdicts in the modules beside it; `writers.py` holds the one table of writers, keyed
+by the kind of result and the format, that `write` looks in. The only package that imports Rich; no math."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from enum import Enum
+from typing import IO, Any
 
 import numpy as np
 
@@ -17,13 +19,45 @@ Array = np.ndarray
 TABLE_DIGITS = 10  # tables are read by people: ten significant digits hide 0.30000000000000004 yet keep detail
 
 
+class Format(str, Enum):
+    """Every output format; each kind of result has writers for some of them (see writers.py)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    plain = "plain"
+    junit = "junit"
+    gradescope = "gradescope"
+
+
 @dataclass(frozen=True)
 class View:
-    """What to show besides the outputs, and how precisely."""
+    """How to show a result: what besides the outputs, how precisely, and to whom."""
 
-    digits: int | None = None
+    digits: int | None = None  # significant digits; None: full precision (machine formats), 10 (tables)
     grad: bool = False
     step: TrainingStep | None = None
+    explain: bool = False
+    index_base: int = 1  # how inputs, weights and neurons are numbered for a person (x1.. or x0..)
+    lang: str = "en"
+    color: bool | None = None  # None: colour on a terminal unless NO_COLOR says otherwise
+    width: int | None = None  # None: the terminal's, or PIPED_WIDTH into a pipe
+    title: str | None = None  # a heading above the result (one row of several)
+    quiet: bool = False
+
+
+def write(kind: str, result: Any, view: View, chosen: Format, out: IO[str]) -> None:
+    """Write a result of this kind in the chosen format: the one way every command produces output."""
+    from .writers import writer_for
+
+    writer_for(kind, chosen, view)(result, view, out)
+
+
+def check(kind: str, chosen: Format, view: View) -> None:
+    """Refuse, before any work is done, a format this kind of result has no writer for, or a view it cannot show."""
+    from .writers import writer_for
+
+    writer_for(kind, chosen, view)
 
 
 # ---------------------------------------------------------------- numbers
@@ -31,18 +65,22 @@ class View:
 
 def format_number(value: float, digits: int | None = None) -> str:
     """Shortest round-trip form (Python's repr), or `digits` significant digits; `inf`, `-inf`, `nan` as such."""
-    value = float(value)
+    value = float(value) + 0.0  # -0.0 + 0.0 is 0.0: a minus sign on zero tells a reader nothing
     if digits is None or not math.isfinite(value):
         return repr(value)
-    return format(value, f".{digits}g")
+    text = format(value, f".{digits}g")
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def json_number(value: float, digits: int | None = None) -> float | str:
     """A number for strict JSON: finite ones as numbers, the rest as the strings "inf", "-inf", "nan"."""
-    value = float(value)
+    value = float(value) + 0.0
     if not math.isfinite(value):
         return repr(value)
-    return value if digits is None else float(format(value, f".{digits}g"))
+    if digits is None:
+        return value
+    rounded = float(format(value, f".{digits}g"))
+    return repr(rounded) if math.isinf(rounded) else rounded + 0.0  # 1.8e308 to 1 digit is 2e308: inf
 
 
 def json_numbers(values: Any, digits: int | None = None) -> Any:
@@ -61,7 +99,7 @@ def join_numbers(values: Iterable[float], digits: int | None = None, separator: 
 
 def plain_lines(outputs: Array, digits: int | None = None) -> str:
     """One line per row of outputs, comma-separated, ending in a new line (empty for no rows)."""
-    rows = np.asarray(outputs, dtype=np.float64)
+    rows = np.asarray(outputs, dtype=np.float64) + 0.0  # no -0.0
     if rows.size == 0:
         return ""
     if digits is None:
@@ -84,30 +122,12 @@ def csv_lines(inputs: Array, outputs: Array, digits: int | None = None) -> str:
     return plain_lines(np.hstack([np.asarray(inputs), np.asarray(outputs)]), digits)
 
 
-STREAM_COLUMN = 18
-
-
-def stream_table_header(inputs: int, outputs: int) -> str:
-    """The header of a stream shown as one table: a row number, the inputs and the outputs, in fixed columns."""
-    names = [f"x{i}" for i in range(1, inputs + 1)] + [f"y{k}" for k in range(1, outputs + 1)]
-    return f"{'row':>8} " + " ".join(f"{name:>{STREAM_COLUMN}}" for name in names) + "\n"
-
-
-def stream_table_lines(first: int, inputs: Array, outputs: Array, digits: int | None = None) -> str:
-    shown = digits or TABLE_DIGITS
-    lines = []
-    for offset, row in enumerate(np.hstack([inputs, outputs]).tolist()):
-        cells = " ".join(f"{format_number(v, shown):>{STREAM_COLUMN}}" for v in row)
-        lines.append(f"{first + offset:>8} {cells}")
-    return "\n".join(lines) + "\n"
-
-
 # ---------------------------------------------------------------- JSON
 
 
 def json_lists(values: Any, digits: int | None = None) -> Any:
     """An array as nested lists for strict JSON; all at once (tolist) unless a value needs rounding or a string."""
-    array = np.asarray(values, dtype=np.float64)
+    array = np.asarray(values, dtype=np.float64) + 0.0  # no -0.0
     if digits is None and np.isfinite(array).all():
         return array.tolist()
     return json_numbers(array, digits)
@@ -183,7 +203,7 @@ def _json_by_template(result: NetworkPass, view: View) -> str | None:
         return [np.vectorize(lambda k: f"\x00{k}\x00", otypes=[object])(numbers).tolist()]
 
     skeleton = json.dumps(_documents(result, view, placeholders)(0), allow_nan=False, ensure_ascii=False)
-    values = np.hstack(columns)
+    values = np.hstack(columns) + 0.0
     if not np.isfinite(values).all():
         return None
     text = accel.write_rows(values)
@@ -207,7 +227,7 @@ def _layer_lists(
     steps = (
         {name: json_lists(getattr(update, name), d) for name in ("dz", "dw", "db", "weights", "bias")} if update else {}
     )
-    half = layer.neurons // 2 if layer.activation.name == "glu" else None
+    gates = layer.activation.activation.gates(layer.neurons) if layer.activation.activation.halves_layer else None
 
     def entry(r: int) -> dict[str, Any]:
         neurons = []
@@ -223,8 +243,8 @@ def _layer_lists(
                     for i in range(layer.input_size)
                 ],
             }
-            if half is not None:
-                neuron["role"] = "value" if j < half else "gate"
+            if gates is not None:
+                neuron["role"] = "gate" if j in gates else "value"
             if slopes:
                 neuron["gradient"] = {name: rows[r][j] for name, rows in slopes.items()}
             if steps:

@@ -7,8 +7,10 @@ from typing import IO, Any
 
 import numpy as np
 
-from ..activations import REGISTRY, Activation, bind, format_value
-from . import format_number, json_numbers
+from ..activations import Activation, bind, format_value
+from ..core import ActivationValues
+from ..messages import message
+from . import View, format_number, join_numbers, json_numbers
 from .tables import make_console
 
 SAMPLE_Z = (-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0)
@@ -38,61 +40,149 @@ def activation_document(activation: Activation) -> dict[str, Any]:
     return doc
 
 
-def write_activation_list(chosen: str, out: IO[str]) -> None:
-    if chosen == "json":
-        out.write(json.dumps([activation_document(a) for a in REGISTRY], ensure_ascii=False, allow_nan=False) + "\n")
-    elif chosen in ("plain", "csv"):
-        for a in REGISTRY:
-            out.write(f"{a.name}\t{','.join(a.aliases)}\t{a.formula}\t{a.output_range}\n")
-    else:
-        from rich.table import Table
+def list_json(activations: list[Activation], view: View, out: IO[str]) -> None:
+    out.write(json.dumps([activation_document(a) for a in activations], ensure_ascii=False, allow_nan=False) + "\n")
 
-        table = Table(
-            title=f"{len(REGISTRY)} activations (Keras 3 names; `neuron activations NAME` for one)",
-            title_justify="left",
+
+def list_plain(activations: list[Activation], view: View, out: IO[str]) -> None:
+    """A line per activation: name, aliases, formula and range, separated by tabs (for cut and awk)."""
+    for a in activations:
+        out.write(f"{a.name}\t{','.join(a.aliases)}\t{a.formula}\t{a.output_range}\n")
+
+
+def list_csv(activations: list[Activation], view: View, out: IO[str]) -> None:
+    import csv
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "aliases", "formula", "range", "acts_on"])
+    for a in activations:
+        writer.writerow([a.name, " ".join(a.aliases), a.formula, a.output_range, "layer" if a.layerwise else "neuron"])
+
+
+def list_table(activations: list[Activation], view: View, out: IO[str]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = make_console(out, color=view.color, width=view.width)
+    console.print(
+        Text(
+            message(
+                "{count} activations (Keras 3 names; `neuron activations NAME` for one)", view, count=len(activations)
+            )
         )
-        for header in ("name", "aliases", "f(z)", "range", "acts on"):
-            table.add_column(header, overflow="fold")
-        for a in REGISTRY:
-            table.add_row(a.name, ", ".join(a.aliases), a.formula, a.output_range, "layer" if a.layerwise else "neuron")
-        make_console(out).print(table)
+    )
+    table = Table()
+    for header in ("name", "aliases", "f(z)", "range", "acts on"):
+        # formulas wrap between words; names never break
+        table.add_column(message(header, view), overflow="fold", no_wrap=header in ("name", "aliases"))
+    for a in activations:
+        acts = message("layer" if a.layerwise else "neuron", view)
+        table.add_row(a.name, ", ".join(a.aliases), a.formula, a.output_range, acts)
+    console.print(table)
 
 
-def write_activation(activation: Activation, chosen: str, out: IO[str]) -> None:
+def one_json(activation: Activation, view: View, out: IO[str]) -> None:
+    out.write(json.dumps(activation_document(activation), ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def one_table(activation: Activation, view: View, out: IO[str]) -> None:
+    from rich.text import Text
+
+    make_console(out, color=view.color, width=view.width).print(Text(_one_text(activation, view)), end="")
+
+
+def one_plain(activation: Activation, view: View, out: IO[str]) -> None:
+    out.write(_one_text(activation, view))
+
+
+def _one_text(activation: Activation, view: View) -> str:
     doc = activation_document(activation)
-    if chosen == "json":
-        out.write(json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
-        return
     lines = [
-        f"{activation.name}" + (f" (also: {', '.join(activation.aliases)})" if activation.aliases else ""),
-        activation.summary,
+        f"{activation.name}"
+        + (f" ({message('also', view)}: {', '.join(activation.aliases)})" if activation.aliases else ""),
+        message(activation.summary, view),
         f"f(z)  = {activation.formula}",
         f"f'(z) = {activation.derivative_formula}",
-        f"range: {activation.output_range}",
-        f"acts on: {'the whole layer (all z together)' if activation.layerwise else 'each neuron on its own z'}",
+        message("range: {range}", view, range=activation.output_range),
+        message(
+            "acts on: the whole layer (all z together)"
+            if activation.layerwise
+            else "acts on: each neuron on its own z",
+            view,
+        ),
     ]
     if activation.params:
-        lines.append("parameters:")
+        lines.append(message("parameters:", view))
         for p in activation.params:
-            default = "required" if p.required else f"default {format_value(p.default)}"
-            lines.append(f"  {p.name} ({default}): {p.help}")
+            default = (
+                message("required", view)
+                if p.required
+                else message("default {value}", view, value=format_value(p.default))
+            )
+            lines.append(f"  {p.name} ({default}): {message(p.help, view)}")
         example = ",".join(f"{p.name}={format_value(p.default if not p.required else 0.0)}" for p in activation.params)
-        lines.append(f"  e.g. -a {activation.name}:{example}")
+        lines.append(f"  {message('e.g.', view)} -a {activation.name}:{example}")
     else:
-        lines.append("parameters: none")
+        lines.append(message("parameters: none", view))
     samples = doc.get("samples")
     if samples:
-        lines.append("samples:" if not activation.layerwise else f"sample: the layer's z = {list(SAMPLE_LAYER_Z)}")
         if activation.layerwise:
+            lines.append(message("sample: the layer's z = {z}", view, z=list(SAMPLE_LAYER_Z)))
             lines.append(
                 "  f(z) = " + ", ".join(format_number(v, 6) if isinstance(v, float) else v for v in samples["f(z)"])
             )
         else:
+            lines.append(message("samples:", view))
             lines.append(f"  {'z':>6}  {'f(z)':>12}  {'f' + chr(39) + '(z)':>12}")
             for z, f, d in zip(samples["z"], samples["f(z)"], samples["f'(z)"]):
                 lines.append(f"  {z:>6}  {_short(f):>12}  {_short(d):>12}")
-    out.write("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
 def _short(value: float | str) -> str:
     return value if isinstance(value, str) else format_number(value, 6)
+
+
+# ---------------------------------------------------------------- an activation at given z, without weights
+
+
+def values_plain(result: ActivationValues, view: View, out: IO[str]) -> None:
+    out.write(join_numbers(result.values, view.digits) + "\n")
+
+
+def values_csv(result: ActivationValues, view: View, out: IO[str]) -> None:
+    header = ["z", "f(z)"] + ([] if result.spec.layerwise else ["f'(z)"])
+    lines = [",".join(header)]
+    slopes = [] if result.spec.layerwise else list(result.slopes)
+    for k, (z, value) in enumerate(zip(result.z, result.values)):
+        cells = [format_number(z, view.digits), format_number(value, view.digits)]
+        if slopes:
+            cells.append(format_number(slopes[k], view.digits))
+        lines.append(",".join(cells))
+    out.write("\n".join(lines) + "\n")
+
+
+def values_json(result: ActivationValues, view: View, out: IO[str]) -> None:
+    doc: dict[str, Any] = {
+        "activation": result.spec.label,
+        "formula": result.spec.formula,
+        "z": json_numbers(result.z, view.digits),
+        "f(z)": json_numbers(result.values, view.digits),
+    }
+    doc["f'(z)"] = json_numbers(result.slopes, view.digits)
+    out.write(json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def values_table(result: ActivationValues, view: View, out: IO[str]) -> None:
+    from .tables import Column, fitted
+
+    console = make_console(out, color=view.color, width=view.width)
+    columns = [Column("z"), Column("f(z)")]
+    if not result.spec.layerwise:
+        columns.append(Column("f'(z)"))
+    rows: list[list[Any]] = [
+        [float(z), float(value)] + ([] if result.spec.layerwise else [float(result.slopes[k])])
+        for k, (z, value) in enumerate(zip(result.z, result.values))
+    ]
+    heading = f"{result.spec.label}: f(z) = {result.spec.formula}"
+    console.print(fitted(heading, columns, rows, view, console.width))

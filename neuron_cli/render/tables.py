@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from ..core import Gradient, LayerPass, NetworkPass, Update
+import numpy as np
+
+from ..core import Block, Gradient, LayerPass, NetworkPass, Update
+from ..messages import message, plural
 from . import TABLE_DIGITS, View, format_number, join_numbers
 
 if TYPE_CHECKING:
@@ -18,6 +22,7 @@ PIPED_WIDTH = 160
 def make_console(file: IO[str], color: bool | None = None, width: int | None = None, record: bool = False) -> Console:
     """A console that reads nothing as markup and draws ASCII where the encoding cannot show box lines.
 
+    `color`: True forces colour, False forbids it, None leaves it to Rich (a terminal, unless NO_COLOR is set).
     Into a file or a pipe, where no terminal sets the width, tables get room to keep each number on one line.
     """
     import os
@@ -31,8 +36,8 @@ def make_console(file: IO[str], color: bool | None = None, width: int | None = N
         markup=False,
         emoji=False,
         highlight=False,
-        no_color=color is False,
-        force_terminal=None,
+        no_color=True if color is False else None,
+        force_terminal=True if color else None,
         width=width,
         safe_box=True,
         record=record,
@@ -43,35 +48,157 @@ def unicode_ok(console: Console) -> bool:
     return console.encoding.lower().replace("-", "").startswith("utf")
 
 
-def per_connection_table(
-    layer_pass: LayerPass, view: View, heading: str, columns: tuple[str, ...], values: Callable[[int, int], list[float]]
+@dataclass(frozen=True)
+class Column:
+    """A column of a fitted table: its header, and whether it holds names (kept on every line when stacked)."""
+
+    header: str
+    key: bool = False
+
+
+Cell = str | float | tuple[str, str]  # a name, a number to format, or (text, Rich style)
+SMALLEST_DIGITS = 6  # a table gives up digits down to this many before it stacks its values instead
+
+
+def digit_choices(view: View) -> list[int]:
+    """The significant digits to try, most first: the user's choice alone, else 10 down to 6."""
+    return [view.digits] if view.digits else list(range(TABLE_DIGITS, SMALLEST_DIGITS - 1, -1))
+
+
+def _text(cell: Cell, digits: int) -> str:
+    if isinstance(cell, tuple):
+        return cell[0]
+    return cell if isinstance(cell, str) else format_number(cell, digits)
+
+
+def _width(columns: list[Column], texts: list[list[str]]) -> int:
+    """The narrowest width Rich can give a table with these cells: a name column's header may wrap between words;
+    numbers and the other headers stay on one line."""
+    from rich.cells import cell_len
+
+    total = 3 * len(columns) + 1
+    for k, column in enumerate(columns):
+        header = max(map(cell_len, column.header.split() or [""])) if column.key else cell_len(column.header)
+        total += max([header] + [cell_len(row[k]) for row in texts])
+    return total
+
+
+def fitted(
+    heading: str | None,
+    columns: list[Column],
+    rows: list[list[Cell]],
+    view: View,
+    width: int,
+    footer: str | None = None,
+    sections: frozenset[int] = frozenset(),
 ) -> RenderableType:
-    """A table with a row per connection (input i to neuron j): its names, then `values(j, i)` in `columns`."""
+    """A table that never splits a number and never runs past `width`: with all its digits if it fits, else with
+    fewer (down to 6 significant), else stacked (a line per value, its names beside it). `sections`: the rows
+    after which a line is drawn."""
+    for digits in digit_choices(view):
+        texts = [[_text(cell, digits) for cell in row] for row in rows]
+        if _width(columns, texts) <= width:
+            return _table(heading, columns, rows, texts, sections, footer, digits, view)
+    return _stacked(heading, columns, rows, view, width, footer)
+
+
+def _stacked(
+    heading: str | None, columns: list[Column], rows: list[list[Cell]], view: View, width: int, footer: str | None
+) -> RenderableType:
+    """The table turned on its side: for each row, its names once, then a line per value (name, value)."""
+    keys = [k for k, c in enumerate(columns) if c.key]
+    values = [k for k, c in enumerate(columns) if not c.key]
+    stacked_columns = [
+        Column(" ".join(columns[k].header for k in keys), key=True),
+        Column(message("quantity", view)),
+        Column(message("value", view)),
+    ]
+    stacked_rows: list[list[Cell]] = []
+    sections = set()
+    for row in rows:
+        for n, k in enumerate(values):
+            name = " ".join(str(row[key]) for key in keys) if n == 0 else ""
+            stacked_rows.append([name, columns[k].header, row[k]])
+        sections.add(len(stacked_rows) - 1)
+    sections.discard(len(stacked_rows) - 1)
+    choices = digit_choices(view)
+    chosen = choices[-1]
+    for digits in choices:
+        if _width(stacked_columns, [[_text(cell, digits) for cell in row] for row in stacked_rows]) <= width:
+            chosen = digits
+            break
+    texts = [[_text(cell, chosen) for cell in row] for row in stacked_rows]
+    return _table(heading, stacked_columns, stacked_rows, texts, frozenset(sections), footer, chosen, view)
+
+
+def _table(
+    heading: str | None,
+    columns: list[Column],
+    rows: list[list[Cell]],
+    texts: list[list[str]],
+    sections: frozenset[int],
+    footer: str | None,
+    digits: int,
+    view: View,
+) -> RenderableType:
     from rich.table import Table
+    from rich.text import Text
 
-    layer = layer_pass.layer
-    digits = view.digits or TABLE_DIGITS
     table = Table()
-    table.add_column("input", overflow="fold")
-    table.add_column("neuron", overflow="fold")
-    for header in columns:
-        table.add_column(header, justify="right", overflow="fold")
-    for j in range(layer.neurons):
-        for i in range(layer.input_size):
-            table.add_row(
-                f"x{i + 1}",
-                f"n{j + 1}",
-                *(format_number(value, digits) for value in values(j, i)),
-                end_section=i == layer.input_size - 1 and j != layer.neurons - 1,
-            )
-    return headed(heading, table)
+    for k, column in enumerate(columns):
+        numeric = any(isinstance(row[k], float) for row in rows)
+        # Only name columns may wrap (between words); numbers never break. Fold is the last resort of a terminal
+        # narrower than any layout.
+        table.add_column(column.header, justify="right" if numeric else "left", no_wrap=not column.key, overflow="fold")
+    for r, (row, text) in enumerate(zip(rows, texts)):
+        table.add_row(
+            *(Text(t, style=cell[1]) if isinstance(cell, tuple) else t for cell, t in zip(row, text)),
+            end_section=r in sections,
+        )
+    notes = [footer] if footer else []
+    if digits != (view.digits or TABLE_DIGITS):
+        notes.append(message("numbers to {digits} significant digits, to fit the terminal", view, digits=digits))
+    return headed(heading, table, "\n".join(notes) or None)
 
 
-def connection_table(layer_pass: LayerPass, view: View, title: str) -> RenderableType:
+def connection_rows(layer_pass: LayerPass, view: View, values: Callable[[int, int], list[float]]) -> list[list[Cell]]:
+    """A row per connection (input i to neuron j): its two names, then `values(j, i)`."""
     layer = layer_pass.layer
-    heading = (
-        f"{title}connections: {layer.input_size} input{'s' if layer.input_size != 1 else ''} x "
-        f"{layer.neurons} neuron{'s' if layer.neurons != 1 else ''} = {layer.input_size * layer.neurons}"
+    base = view.index_base
+    return [
+        [f"x{i + base}", f"n{j + base}", *values(j, i)] for j in range(layer.neurons) for i in range(layer.input_size)
+    ]
+
+
+def per_connection_table(
+    layer_pass: LayerPass,
+    view: View,
+    heading: str,
+    columns: tuple[str, ...],
+    values: Callable[[int, int], list[float]],
+    width: int,
+) -> RenderableType:
+    layer = layer_pass.layer
+    sections = frozenset(layer.input_size * (j + 1) - 1 for j in range(layer.neurons - 1))
+    return fitted(
+        heading,
+        [Column(message("input", view), key=True), Column(message("neuron", view), key=True)]
+        + [Column(c) for c in columns],
+        connection_rows(layer_pass, view, values),
+        view,
+        width,
+        sections=sections,
+    )
+
+
+def connection_table(layer_pass: LayerPass, view: View, title: str, width: int) -> RenderableType:
+    layer = layer_pass.layer
+    heading = title + message(
+        "connections: {inputs} x {neurons} = {count}",
+        view,
+        inputs=plural(layer.input_size, "input", view),
+        neurons=plural(layer.neurons, "neuron", view),
+        count=layer.input_size * layer.neurons,
     )
     return per_connection_table(
         layer_pass,
@@ -79,83 +206,82 @@ def connection_table(layer_pass: LayerPass, view: View, title: str) -> Renderabl
         heading,
         ("x", "w", "x*w"),
         lambda j, i: [layer_pass.inputs[i], layer.weights[j, i], layer_pass.products[j, i]],
+        width,
     )
 
 
-def headed(heading: str, table: RenderableType, footer: str | None = None) -> RenderableType:
+def headed(heading: str | None, table: RenderableType, footer: str | None = None) -> RenderableType:
     """A table with its heading (and footer) as lines of their own, which wrap with the terminal, not the table."""
     from rich.console import Group
     from rich.text import Text
 
-    parts: list[RenderableType] = [Text(heading, style="bold"), table]
+    parts: list[RenderableType] = [Text(heading, style="bold")] if heading else []
+    parts.append(table)
     if footer:
         parts.append(Text(footer))
     return Group(*parts)
 
 
-def neuron_table(layer_pass: LayerPass, view: View, title: str, update: Update | None = None) -> RenderableType:
-    from rich.table import Table
-
+def neuron_table(
+    layer_pass: LayerPass, view: View, title: str, width: int, update: Update | None = None
+) -> RenderableType:
     layer = layer_pass.layer
-    digits = view.digits or TABLE_DIGITS
     spec = layer.activation
-    table = Table()
-    columns = ["neuron", "sum(x*w)", "bias", "z", "f(z)"]
+    base = view.index_base
+    columns = [Column(message("neuron", view), key=True), Column("sum(x*w)"), Column(message("bias", view))]
+    columns += [Column("z"), Column("f(z)")]
     gradient: Gradient | None = layer_pass.gradient() if view.grad else None
     if gradient is not None:
-        columns.append("f'(z)")
+        columns.append(Column("f'(z)"))
     if update is not None:
-        columns += ["dL/dz", "new bias"]
-    for header in columns:
-        table.add_column(header, justify="left" if header == "neuron" else "right", overflow="fold")
+        columns += [Column("dL/dz"), Column(message("new bias", view))]
+    gates = spec.activation.gates(layer.neurons)
+    rows: list[list[Cell]] = []
     for j in range(layer.neurons):
-        label = f"n{j + 1}" + (" (gate)" if spec.name == "glu" and j >= layer.neurons // 2 else "")
-        row = [
-            label,
-            format_number(layer_pass.weighted_sums[j], digits),
-            format_number(layer.bias[j], digits),
-            format_number(layer_pass.z[j], digits),
-            format_number(layer_pass.values[j], digits),
-        ]
+        label = f"n{j + base}" + (f" ({message('gate', view)})" if j in gates else "")
+        row: list[Cell] = [label, layer_pass.weighted_sums[j], layer.bias[j], layer_pass.z[j], layer_pass.values[j]]
         if gradient is not None:
-            row.append(format_number(gradient.dz[j], digits))
+            row.append(gradient.dz[j])
         if update is not None:
-            row += [format_number(update.dz[j], digits), format_number(update.bias[j], digits)]
-        table.add_row(*row)
-    return headed(f"{title}neurons: f = {spec.label}", table, f"f(z) = {spec.formula}")
+            row += [update.dz[j], update.bias[j]]
+        rows.append(row)
+    heading = title + message("neurons: f = {activation}", view, activation=spec.label)
+    return fitted(heading, columns, rows, view, width, footer=f"f(z) = {spec.formula}")
 
 
-def gradient_table(layer_pass: LayerPass, view: View, title: str) -> RenderableType:
+def gradient_table(layer_pass: LayerPass, view: View, title: str, width: int) -> RenderableType:
     gradient = layer_pass.gradient()
     return per_connection_table(
         layer_pass,
         view,
-        f"{title}gradient of each neuron's output",
+        title + message("gradient of each neuron's output", view),
         ("d out/d w", "d out/d x"),
         lambda j, i: [gradient.dw[j, i], gradient.dx[j, i]],
+        width,
     )
 
 
-def update_table(layer_pass: LayerPass, view: View, title: str, update: Update) -> RenderableType:
+def update_table(layer_pass: LayerPass, view: View, title: str, update: Update, width: int) -> RenderableType:
     weights = layer_pass.layer.weights
     return per_connection_table(
         layer_pass,
         view,
-        f"{title}weight updates",
-        ("w", "dL/dw", "new w"),
+        title + message("weight updates", view),
+        ("w", "dL/dw", message("new w", view)),
         lambda j, i: [weights[j, i], update.dw[j, i], update.weights[j, i]],
+        width,
     )
 
 
-def neuron_picture(layer_pass: LayerPass, view: View, fancy: bool) -> str:
+def neuron_picture(layer_pass: LayerPass, view: View, fancy: bool, digits: int) -> list[str]:
     """A single neuron drawn as in a textbook: inputs and weights flow into the sum, then the activation."""
-    digits = view.digits or TABLE_DIGITS
     layer = layer_pass.layer
+    base = view.index_base
     dash, arrow = ("─", "►") if fancy else ("-", ">")
     top, middle, bottom, only, centre_joint = ("┐", "┤", "┘", "─", "┼") if fancy else ("\\", "|", "/", "-", "+")
     n = layer.input_size
-    left = [f"x{i + 1} = {format_number(layer_pass.inputs[i], digits)}" for i in range(n)]
-    weights = [f"w{i + 1} = {format_number(layer.weights[0, i], digits)}" for i in range(n)]
+    left = [f"x{i + base} = {format_number(layer_pass.inputs[i], digits)}" for i in range(n)]
+    weights = [f"w{i + base} = {format_number(layer.weights[0, i], digits)}" for i in range(n)]
     left_width, weight_width = max(map(len, left)), max(map(len, weights))
     centre = n // 2
     total, bias, z, y = (
@@ -168,38 +294,91 @@ def neuron_picture(layer_pass: LayerPass, view: View, fancy: bool) -> str:
         joint = only if n == 1 else top if i == 0 else bottom if i == n - 1 else centre_joint if i == centre else middle
         line = f"  {left[i]:<{left_width}} {dash}[ {weights[i]:<{weight_width}} ]{dash}{joint}"
         lines.append(line + (sum_text if i == centre else ""))
-    return "\n".join(lines)
+    return lines
+
+
+def fitted_picture(layer_pass: LayerPass, view: View, fancy: bool, width: int) -> str | None:
+    """The neuron picture with as many digits as fit the width, or None where even the fewest do not fit."""
+    for digits in digit_choices(view):
+        lines = neuron_picture(layer_pass, view, fancy, digits)
+        if max(map(len, lines)) <= width:
+            return "\n".join(lines)
+    return None
 
 
 def render_table(result: NetworkPass, view: View, console: Console) -> None:
     from rich.text import Text
 
+    width = console.width
     many = len(result.passes) > 1
     updates = view.step.updates if view.step else (None,) * len(result.passes)
+    if view.title:
+        console.rule(Text(view.title))
     for number, (layer_pass, update) in enumerate(zip(result.passes, updates), start=1):
-        title = f"Layer {number} of {len(result.passes)}: " if many else ""
+        title = message("Layer {number} of {count}: ", view, number=number, count=len(result.passes)) if many else ""
         if many:
-            console.rule(Text(f"Layer {number}: {layer_pass.layer.activation.label}"))
+            label = layer_pass.layer.activation.label
+            console.rule(Text(message("Layer {number}: {activation}", view, number=number, activation=label)))
         if layer_pass.layer.neurons == 1 and not many:
-            console.print(Text(neuron_picture(layer_pass, view, unicode_ok(console))), soft_wrap=True)
-            console.print()
-        console.print(connection_table(layer_pass, view, title))
-        console.print(neuron_table(layer_pass, view, title, update))
+            picture = fitted_picture(layer_pass, view, unicode_ok(console), width)
+            if picture is not None:
+                console.print(Text(picture), soft_wrap=True)
+                console.print()
+        console.print(connection_table(layer_pass, view, title, width))
+        console.print(neuron_table(layer_pass, view, title, width, update))
         if view.grad:
-            console.print(gradient_table(layer_pass, view, title))
+            console.print(gradient_table(layer_pass, view, title, width))
         if update is not None:
-            console.print(update_table(layer_pass, view, title, update))
+            console.print(update_table(layer_pass, view, title, update, width))
     digits = view.digits or TABLE_DIGITS
-    console.print(Text(f"outputs: {join_numbers(result.outputs, digits, ', ')}", style="bold"))
+    outputs = join_numbers(result.outputs, digits, ", ")
+    console.print(Text(message("outputs: {values}", view, values=outputs), style="bold"))
     if view.grad and many:
         gradient = result.input_gradient()
         rows = "; ".join(join_numbers(row, digits, ", ") for row in gradient)
-        console.print(Text(f"d outputs / d inputs (a row per output): {rows}"))
+        console.print(Text(message("d outputs / d inputs (a row per output): {rows}", view, rows=rows)))
     if view.step:
+        rule = message("perceptron" if view.step.perceptron else "gradient descent", view)
         console.print(
             Text(
-                f"loss ({view.step.loss_name}) before the step: {format_number(view.step.loss, digits)}; "
-                f"rule: {'perceptron' if view.step.perceptron else 'gradient descent'}, "
-                f"learning rate {format_number(view.step.rate)}"
+                message(
+                    "loss ({loss}) before the step: {value}; rule: {rule}, learning rate {rate}",
+                    view,
+                    loss=view.step.loss_name,
+                    value=format_number(view.step.loss, digits),
+                    rule=rule,
+                    rate=format_number(view.step.rate),
+                )
             )
         )
+
+
+def stream_table(block: Block, view: View, out: IO[str]) -> None:
+    """A stream as one table, a line per row, in columns as wide as its numbers need and the terminal allows:
+    fewer digits where they do not fit, then a row's values stacked one a line."""
+    import shutil
+
+    width = view.width or (shutil.get_terminal_size((PIPED_WIDTH, 24)).columns if out.isatty() else PIPED_WIDTH)
+    names = [f"x{i + view.index_base}" for i in range(block.network.input_size)]
+    names += [f"y{k + view.index_base}" for k in range(block.network.output_size)]
+    values = np.hstack([block.inputs, block.outputs]) if len(block.inputs) else np.zeros((0, len(names)))
+    label = message("row", view)
+    # Columns as wide as the longest number of that many digits can be (sign, point, e-308), so that every
+    # block of the stream, however short, lines up under the header.
+    row_width = max(len(label), 8)
+    for digits in digit_choices(view):
+        column = max([len(n) for n in names] + [digits + 7])
+        if row_width + len(names) * (column + 1) <= width:
+            break
+    else:
+        digits = view.digits or SMALLEST_DIGITS
+        for offset, row in enumerate(values.tolist()):  # stacked: a row's values one a line
+            out.write(f"{label} {block.first_row + offset}\n")
+            out.write("".join(f"  {name} = {format_number(v, digits)}\n" for name, v in zip(names, row)))
+        return
+    cells = [[format_number(v, digits) for v in row] for row in values.tolist()]
+    lines = [f"{label:>{row_width}} " + " ".join(f"{n:>{column}}" for n in names)] if block.first_row == 1 else []
+    for offset, row in enumerate(cells):
+        lines.append(f"{block.first_row + offset:>{row_width}} " + " ".join(f"{c:>{column}}" for c in row))
+    if lines:
+        out.write("\n".join(lines) + "\n")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import IO, Any
 
 from ..core import TruthTable, Verdict
-from . import TABLE_DIGITS, format_number, join_numbers, json_number, json_numbers
-
-if TYPE_CHECKING:
-    from rich.console import Console
+from ..messages import message
+from . import View, format_number, join_numbers, json_number, json_numbers
 
 
-def verdict_json(verdict: Verdict) -> str:
+def _rows(verdict: Verdict) -> zip[tuple[Any, ...]]:
+    return zip(verdict.expected, verdict.got, verdict.differences, verdict.tolerances, verdict.matches)
+
+
+def verdict_json(verdict: Verdict, view: View, out: IO[str]) -> None:
     outputs = [
         {
             "output": k + 1,
@@ -22,145 +24,192 @@ def verdict_json(verdict: Verdict) -> str:
             "tolerance": json_number(t),
             "pass": bool(m),
         }
-        for k, (e, g, d, t, m) in enumerate(
-            zip(verdict.expected, verdict.got, verdict.differences, verdict.tolerances, verdict.matches)
-        )
+        for k, (e, g, d, t, m) in enumerate(_rows(verdict))
     ]
-    return json.dumps({"pass": verdict.passed, "outputs": outputs}, allow_nan=False) + "\n"
+    out.write(json.dumps({"pass": verdict.passed, "outputs": outputs}, allow_nan=False) + "\n")
 
 
-def verdict_text(verdict: Verdict) -> str:
-    lines = []
-    for k, (e, g, d, t, m) in enumerate(
-        zip(verdict.expected, verdict.got, verdict.differences, verdict.tolerances, verdict.matches)
-    ):
-        lines.append(
-            f"output {k + 1}: expected {format_number(e)}, got {format_number(g)}, off by {format_number(d, 3)} "
-            f"(allowed {format_number(t, 3)}): {'PASS' if m else 'FAIL'}"
-        )
-    rule = "half a unit of the last decimal written" if verdict.from_decimals else "--tol"
+def verdict_csv(verdict: Verdict, view: View, out: IO[str]) -> None:
+    lines = ["output,expected,got,difference,tolerance,verdict"]
+    for k, (e, g, d, t, m) in enumerate(_rows(verdict)):
+        cells = [format_number(value) for value in (e, g, d, t)]
+        lines.append(",".join([f"y{k + 1}", *cells, "pass" if m else "fail"]))
+    out.write("\n".join(lines) + "\n")
+
+
+def verdict_summary(verdict: Verdict, view: View) -> str:
+    rule = message("half a unit of the last decimal written" if verdict.from_decimals else "--tol", view)
     count = len(verdict.expected)
     failed = int(count - verdict.matches.sum())
     if count == 1:
-        summary = "the output matches" if verdict.passed else "the output does not match"
+        summary = message("the output matches" if verdict.passed else "the output does not match", view)
+    elif verdict.passed:
+        summary = message("all {count} outputs match", view, count=count)
     else:
-        summary = f"all {count} outputs match" if verdict.passed else f"{failed} of {count} outputs do not match"
-    lines.append(f"{summary} (tolerance: {rule})")
-    return "\n".join(lines) + "\n"
+        summary = message("{failed} of {count} outputs do not match", view, failed=failed, count=count)
+    return message("{summary} (tolerance: {rule})", view, summary=summary, rule=rule)
 
 
-def verdict_table(verdict: Verdict, console: Console) -> None:
-    from rich.table import Table
+def verdict_text(verdict: Verdict, view: View, out: IO[str]) -> None:
+    lines = []
+    base = view.index_base
+    for k, (e, g, d, t, m) in enumerate(_rows(verdict)):
+        lines.append(
+            message(
+                "output {number}: expected {expected}, got {got}, off by {difference} (allowed {tolerance}): {verdict}",
+                view,
+                number=k + base,
+                expected=format_number(e),
+                got=format_number(g),
+                difference=format_number(d, 3),
+                tolerance=format_number(t, 3),
+                verdict=message("PASS" if m else "FAIL", view),
+            )
+        )
+    lines.append(verdict_summary(verdict, view))
+    out.write("\n".join(lines) + "\n")
+
+
+def verdict_table(verdict: Verdict, view: View, out: IO[str]) -> None:
     from rich.text import Text
 
-    table = Table()
-    for header in ("output", "expected", "got", "difference", "allowed", "verdict"):
-        table.add_column(header, justify="left" if header in ("output", "verdict") else "right", overflow="fold")
-    for k, (e, g, d, t, m) in enumerate(
-        zip(verdict.expected, verdict.got, verdict.differences, verdict.tolerances, verdict.matches)
-    ):
-        table.add_row(
-            f"y{k + 1}",
+    from .tables import Column, fitted, make_console
+
+    console = make_console(out, color=view.color, width=view.width)
+    columns = [Column(message(h, view), key=h == "output") for h in ("output", "expected", "got")]
+    columns += [Column(message(h, view)) for h in ("difference", "allowed", "verdict")]
+    rows: list[list[Any]] = [
+        [
+            f"y{k + view.index_base}",
             format_number(e),
             format_number(g),
             format_number(d, 3),
             format_number(t, 3),
-            Text("PASS", style="green") if m else Text("FAIL", style="bold red"),
-        )
-    console.print(table)
-    console.print(Text(verdict_text(verdict).splitlines()[-1]))
+            (message("PASS", view), "green") if m else (message("FAIL", view), "bold red"),
+        ]
+        for k, (e, g, d, t, m) in enumerate(_rows(verdict))
+    ]
+    console.print(fitted(None, columns, rows, view, console.width))
+    console.print(Text(verdict_summary(verdict, view)))
 
 
 # ---------------------------------------------------------------- truth tables
 
 
-def truth_notes(table: TruthTable) -> list[str]:
+def truth_notes(table: TruthTable, view: View) -> list[str]:
     """What a reader should know beside the rows: how firing is counted, the gate's verdict, why XOR fails."""
     notes = []
-    if table.activation != "step":
-        notes.append(f"{table.activation} is not a step: an output of 0.5 or more counts as 1")
-    if table.gate is not None:
-        count = int(table.mismatches.sum())
+    if not table.perceptron:
         notes.append(
-            f"it is {table.gate.upper()} on every row"
-            if table.passed
-            else f"{count} of {len(table.inputs)} rows differ from {table.gate.upper()}"
+            message(
+                "{activation} is not a step: an output of 0.5 or more counts as 1", view, activation=table.activation
+            )
         )
+    if table.gate is not None:
+        gate = table.gate.upper()
+        rows = len(table.inputs)
+        outputs = table.outputs.shape[1]
+        differ = table.output_mismatches
+        for k in range(outputs):
+            name = f"y{k + view.index_base}: " if outputs > 1 else ""
+            count = int(differ[:, k].sum())
+            notes.append(
+                name + message("it is {gate} on every row", view, gate=gate)
+                if not count
+                else name
+                + message("{count} of {rows} rows differ from {gate}", view, count=count, rows=rows, gate=gate)
+            )
+        if outputs > 1:
+            gates = [f"y{k + view.index_base}" for k in range(outputs) if not differ[:, k].any()]
+            notes.append(
+                message(
+                    "{which} of {count} outputs are {gate}: {names}",
+                    view,
+                    which=len(gates),
+                    count=outputs,
+                    gate=gate,
+                    names=", ".join(gates) or "-",
+                )
+            )
         if table.gate in ("xor", "xnor") and not table.passed and table.layers == 1:
             notes.append(
-                f"no single neuron can draw {table.gate.upper()}: one straight line (w.x + b = 0) cannot put "
-                "its 1s on one side and its 0s on the other. That is why networks stack layers: two neurons "
-                "and a third on top can (see --model)."
+                message(
+                    "no single neuron can draw {gate}: one straight line (w.x + b = 0) cannot put its 1s on one side "
+                    "and its 0s on the other. That is why networks stack layers: two neurons and a third on top can "
+                    "(see --model).",
+                    view,
+                    gate=gate,
+                )
             )
     return notes
 
 
-def truth_json(table: TruthTable, digits: int | None) -> str:
+def truth_json(table: TruthTable, view: View, out: IO[str]) -> None:
     lines = []
     for r in range(len(table.inputs)):
         row: dict[str, Any] = {
             "inputs": [int(v) for v in table.inputs[r]],
-            "outputs": json_numbers(table.outputs[r], digits),
+            "outputs": json_numbers(table.outputs[r], view.digits),
             "fires": [int(v) for v in table.fires[r]],
         }
         if table.expected is not None:
             row["expected"] = int(table.expected[r])
             row["match"] = not bool(table.mismatches[r])
         lines.append(json.dumps(row, allow_nan=False))
-    return "\n".join(lines) + "\n"
+    out.write("\n".join(lines) + "\n")
 
 
-def truth_csv(table: TruthTable, digits: int | None) -> str:
+def truth_csv(table: TruthTable, view: View, out: IO[str]) -> None:
     n, k = table.inputs.shape[1], table.outputs.shape[1]
     header = [f"x{i + 1}" for i in range(n)] + [f"y{j + 1}" for j in range(k)] + [f"fires{j + 1}" for j in range(k)]
     if table.expected is not None:
         header += [table.gate or "expected", "match"]
     lines = [",".join(header)]
     for r in range(len(table.inputs)):
-        cells = [str(int(v)) for v in table.inputs[r]] + [format_number(v, digits) for v in table.outputs[r]]
+        cells = [str(int(v)) for v in table.inputs[r]] + [format_number(v, view.digits) for v in table.outputs[r]]
         cells += [str(int(v)) for v in table.fires[r]]
         if table.expected is not None:
             cells += [str(int(table.expected[r])), "no" if table.mismatches[r] else "yes"]
         lines.append(",".join(cells))
-    return "\n".join(lines) + "\n"
+    out.write("\n".join(lines) + "\n")
 
 
-def truth_text(table: TruthTable, digits: int | None) -> str:
+def truth_text(table: TruthTable, view: View, out: IO[str]) -> None:
     lines = []
     for r in range(len(table.inputs)):
-        text = f"{' '.join(str(int(v)) for v in table.inputs[r])} -> {join_numbers(table.outputs[r], digits)}"
+        text = f"{' '.join(str(int(v)) for v in table.inputs[r])} -> {join_numbers(table.outputs[r], view.digits)}"
         if table.expected is not None:
-            text += f"  ({table.gate} {int(table.expected[r])}{', DIFFERS' if table.mismatches[r] else ''})"
+            differs = f", {message('DIFFERS', view)}" if table.mismatches[r] else ""
+            text += f"  ({table.gate} {int(table.expected[r])}{differs})"
         lines.append(text)
-    return "\n".join(lines + [f"# {note}" for note in truth_notes(table)]) + "\n"
+    out.write("\n".join(lines + [f"# {note}" for note in truth_notes(table, view)]) + "\n")
 
 
-def truth_rich(table: TruthTable, digits: int | None, console: Console) -> None:
-    from rich.table import Table
+def truth_rich(table: TruthTable, view: View, out: IO[str]) -> None:
     from rich.text import Text
 
-    shown = digits or TABLE_DIGITS
-    grid = Table()
+    from .tables import Column, fitted, make_console
+
+    console = make_console(out, color=view.color, width=view.width)
     n, k = table.inputs.shape[1], table.outputs.shape[1]
-    for i in range(n):
-        grid.add_column(f"x{i + 1}", justify="center", overflow="fold")
-    for j in range(k):
-        grid.add_column(f"y{j + 1}", justify="right", overflow="fold")
-    if table.activation != "step":
-        for j in range(k):
-            grid.add_column(f"fires{j + 1}" if k > 1 else "fires", justify="center", overflow="fold")
+    base = view.index_base
+    columns = [Column(f"x{i + base}", key=True) for i in range(n)] + [Column(f"y{j + base}") for j in range(k)]
+    if not table.perceptron:
+        columns += [Column(message("fires", view) + (f"{j + base}" if k > 1 else "")) for j in range(k)]
     if table.expected is not None:
-        grid.add_column(table.gate or "", justify="center", overflow="fold")
-        grid.add_column("", justify="left", overflow="fold")
+        columns += [Column(table.gate or ""), Column(message("verdict", view))]
+    rows: list[list[Any]] = []
     for r in range(len(table.inputs)):
         cells: list[Any] = [str(int(v)) for v in table.inputs[r]]
-        cells += [format_number(v, shown) for v in table.outputs[r]]
-        if table.activation != "step":
+        cells += [float(v) for v in table.outputs[r]]
+        if not table.perceptron:
             cells += [str(int(v)) for v in table.fires[r]]
         if table.expected is not None:
             cells.append(str(int(table.expected[r])))
-            cells.append(Text("differs", style="bold red") if table.mismatches[r] else Text("ok", style="green"))
-        grid.add_row(*cells)
-    console.print(grid)
-    for note in truth_notes(table):
+            cells.append(
+                (message("differs", view), "bold red") if table.mismatches[r] else (message("ok", view), "green")
+            )
+        rows.append(cells)
+    console.print(fitted(None, columns, rows, view, console.width))
+    for note in truth_notes(table, view):
         console.print(Text(note))

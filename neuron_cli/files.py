@@ -1,0 +1,38 @@
+"""Files replaced, never rewritten: a temporary file beside the target, flushed to disk, then renamed into place,
+so that the old file survives any failure (a full disk, a crash, a concurrent writer)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import NeuronError
+
+
+def replace_file(path_text: str, content: str | bytes, option: str) -> None:
+    """Write `content` to the file `path_text` atomically; `option` names it in the message of a failure."""
+    path = Path(path_text)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    folder = path.parent if str(path.parent) else Path(".")
+    temporary = None
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(OSError):  # keep the old file's permissions, as an editor would
+            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        os.replace(temporary, path)
+        temporary = None
+    except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
+        reason = getattr(problem, "strerror", None) or str(problem)
+        raise NeuronError(
+            f"{option}: cannot write {str(path)!r}: {reason}; the old file, if any, is unchanged"
+        ) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

@@ -1,0 +1,160 @@
+"""The one table of writers: for each kind of result, a writer per format, all of one signature
+`(result, view, out)`, and which formats can show what a view asks for besides the outputs (--grad, --explain).
+A format a kind has no writer for, or that cannot show what was asked, is refused here before any work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from ..errors import NeuronError
+from ..messages import message
+from . import Format, View, csv_header, csv_lines, json_lines, plain_lines
+from . import verdicts as v
+
+Writer = Callable[[Any, View, IO[str]], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """The writers of one kind of result, and the formats that can show each extra a view may ask for."""
+
+    writers: dict[Format, Writer]
+    shows: dict[str, frozenset[Format]] = field(default_factory=dict)  # view flag -> formats that show it
+
+
+def console_for(view: View, out: IO[str]) -> Any:
+    from .tables import make_console
+
+    return make_console(out, color=view.color, width=view.width)
+
+
+# ---------------------------------------------------------------- a forward pass on one row
+
+
+def _explanation(result: Any, view: View) -> str:
+    from ..explain import explanation
+
+    return explanation(result, view)
+
+
+def pass_table(result: Any, view: View, out: IO[str]) -> None:
+    if view.explain:
+        out.write((f"# {view.title}\n" if view.title else "") + _explanation(result, view))
+        return
+    from .tables import render_table
+
+    render_table(result, view, console_for(view, out))
+
+
+def pass_plain(result: Any, view: View, out: IO[str]) -> None:
+    out.write(_explanation(result, view) if view.explain else plain_lines(result.outputs.reshape(1, -1), view.digits))
+
+
+def pass_json(result: Any, view: View, out: IO[str]) -> None:
+    out.write(json_lines(result, view, {"explanation": _explanation(result, view)} if view.explain else None))
+
+
+def pass_csv(result: Any, view: View, out: IO[str]) -> None:
+    out.write(csv_header(result.inputs.size, result.outputs.size))
+    out.write(csv_lines(result.inputs.reshape(1, -1), result.outputs.reshape(1, -1), view.digits))
+
+
+# ---------------------------------------------------------------- a block of rows (a stream, or -x @FILE)
+
+
+def rows_plain(block: Any, view: View, out: IO[str]) -> None:
+    out.write(plain_lines(block.outputs, view.digits))
+
+
+def rows_csv(block: Any, view: View, out: IO[str]) -> None:
+    if block.first_row == 1:
+        out.write(csv_header(block.network.input_size, block.network.output_size))
+    if len(block.inputs):
+        out.write(csv_lines(block.inputs, block.outputs, view.digits))
+
+
+def rows_json(block: Any, view: View, out: IO[str]) -> None:
+    if len(block.inputs):
+        out.write(json_lines(block.forward, view))
+
+
+def rows_table(block: Any, view: View, out: IO[str]) -> None:
+    from .tables import stream_table
+
+    stream_table(block, view, out)
+
+
+# ---------------------------------------------------------------- the catalogue of activations
+
+
+def _catalogue(name: str) -> Writer:
+    def write(result: Any, view: View, out: IO[str]) -> None:
+        from . import catalogue
+
+        getattr(catalogue, name)(result, view, out)
+
+    return write
+
+
+TABLE_AND_JSON = frozenset({Format.table, Format.json})
+
+KINDS: dict[str, Kind] = {
+    "pass": Kind(
+        {Format.table: pass_table, Format.json: pass_json, Format.csv: pass_csv, Format.plain: pass_plain},
+        {"grad": TABLE_AND_JSON, "explain": frozenset({Format.table, Format.json, Format.plain})},
+    ),
+    "rows": Kind(
+        {Format.table: rows_table, Format.json: rows_json, Format.csv: rows_csv, Format.plain: rows_plain},
+        {"grad": frozenset({Format.json}), "explain": frozenset()},
+    ),
+    "verdict": Kind(
+        {
+            Format.table: v.verdict_table,
+            Format.json: v.verdict_json,
+            Format.csv: v.verdict_csv,
+            Format.plain: v.verdict_text,
+        }
+    ),
+    "truth_table": Kind(
+        {Format.table: v.truth_rich, Format.json: v.truth_json, Format.csv: v.truth_csv, Format.plain: v.truth_text}
+    ),
+    "activations": Kind(
+        {f: _catalogue(f"list_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)}
+    ),
+    "activation": Kind({f: _catalogue(f"one_{f.value}") for f in (Format.table, Format.json, Format.plain)}),
+    "values": Kind({f: _catalogue(f"values_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)}),
+}
+
+FLAGS = {"grad": "--grad", "explain": "--explain"}
+
+
+def formats(kind: str) -> list[str]:
+    """The formats a kind of result can be written in, for --help and shell completion."""
+    return [f.value for f in KINDS[kind].writers]
+
+
+def writer_for(kind: str, chosen: Format, view: View) -> Writer:
+    entry = KINDS[kind]
+    writer = entry.writers.get(chosen)
+    if writer is None:
+        offered = ", ".join(f.value for f in entry.writers)
+        raise NeuronError(
+            message(
+                "--format {format} is not offered here; choose {offered}", view, format=chosen.value, offered=offered
+            )
+        )
+    for flag, option in FLAGS.items():
+        if getattr(view, flag) and chosen not in entry.shows.get(flag, frozenset(entry.writers)):
+            able = ", ".join(f.value for f in entry.writers if f in entry.shows.get(flag, ())) or message("none", view)
+            raise NeuronError(
+                message(
+                    "{option} cannot be shown in --format {format}; formats that show it: {able}",
+                    view,
+                    option=option,
+                    format=chosen.value,
+                    able=able,
+                )
+            )
+    return writer
