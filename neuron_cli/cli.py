@@ -122,7 +122,10 @@ if TYPE_CHECKING:
     TruthFormat = Format
     CatalogueFormat = Format
 else:
-    PassFormat, VerdictFormat = format_choices("pass"), format_choices("verdict")
+    PassFormat = format_choices("pass")
+    VerdictFormat = Enum(
+        "CheckFormat", {name: name for name in dict.fromkeys(formats("verdict") + formats("answers"))}, type=str
+    )
     TruthFormat, CatalogueFormat = format_choices("truth_table"), format_choices("activations")
 
 
@@ -483,8 +486,37 @@ def check(
         list[str] | None,
         typer.Option("--expect", "-e", metavar="VALUES", help="The outputs you expect, one per output."),
     ] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option("--answers", metavar="SHEET", help="Grade a CSV answer sheet (or - for stdin): a row per answer."),
+    ] = None,
     tol: Annotated[
         float | None, typer.Option("--tol", metavar="T", help="Absolute tolerance. Default: from the decimals written.")
+    ] = None,
+    rtol: Annotated[
+        float | None,
+        typer.Option("--rtol", metavar="R", help="With --answers: a tolerance relative to the true value."),
+    ] = None,
+    sig: Annotated[
+        int | None,
+        typer.Option("--sig", metavar="N", help="With --answers: within half a unit of the true value's N-th digit."),
+    ] = None,
+    min_decimals: Annotated[
+        int | None,
+        typer.Option("--min-decimals", metavar="N", help="With --answers: fewer decimals written is too_coarse."),
+    ] = None,
+    points: Annotated[
+        float | None,
+        typer.Option("--points", metavar="P", help="With --answers: points per row (gradescope). Default 1."),
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", metavar="T", help="With --answers: targets of every row without t1...")
+    ] = None,
+    lr: Annotated[
+        float | None, typer.Option("--lr", metavar="R", help="With --answers: learning rate of the step. Default 0.1.")
+    ] = None,
+    loss: Annotated[
+        Loss | None, typer.Option("--loss", help="With --answers: loss of the step. Default half_sse.")
     ] = None,
     format: Annotated[VerdictFormat | None, format_option()] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code says.")] = False,
@@ -497,14 +529,51 @@ def check(
     By default an output matches within half a unit of the last decimal written: --expect 0.6225 accepts
     0.62245 to 0.62255. --tol sets an absolute tolerance instead.
 
+    --answers SHEET grades a whole class: a CSV with a header naming x1..xn (inputs), y1.. z1.. loss w1_1..
+    b1.. (answers), t1.. (targets) and any naming columns (student, question). Exit 0 when every row passes,
+    1 when one does not, 2 when the sheet cannot be read. Formats: table, csv, json, junit, gradescope.
+
     \b
     Examples:
       neuron check -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid --expect 0.6225
       neuron check -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu --expect 1.4,3.2 -q
+      neuron check --answers class.csv -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid
+      neuron check --answers class.csv --model net.json -f gradescope > results.json
     """
     with user_errors():
-        from .parsing import parse_expected
+        check_tolerance(tol, "--tol")
+        check_tolerance(rtol, "--rtol")
+        view = make_view(None, color, index_base)
+        chosen = chosen_format(format)
+        from . import render
 
+        if answers is not None:
+            passed, total = grade_answers(
+                answers,
+                x,
+                w,
+                b,
+                activation,
+                model,
+                expect,
+                tol,
+                rtol,
+                sig,
+                min_decimals,
+                points,
+                target,
+                lr,
+                loss,
+                chosen,
+                view,
+                quiet,
+            )
+            if passed < total:
+                raise typer.Exit(1)
+            return
+        with_sheet_only: dict[str, Any] = {"--rtol": rtol, "--sig": sig, "--min-decimals": min_decimals}
+        with_sheet_only.update({"--points": points, "--target": target, "--lr": lr, "--loss": loss})
+        refuse_unused(**{name: (value is not None, "--answers") for name, value in with_sheet_only.items()})
         if not expect:
             raise NeuronError(message("give the outputs you expect with --expect, e.g. --expect 0.6225", LANG))
         if len(expect) > 1:
@@ -515,20 +584,19 @@ def check(
                     count=len(expect),
                 )
             )
-        check_tolerance(tol, "--tol")
-        view = make_view(None, color, index_base)
-        chosen = chosen_format(format)
-        from . import render
-
         render.check("verdict", chosen, view)
         network = build_network(w, b, activation, model)
         if x is None or x == "-":
-            raise NeuronError(message("check takes one input row with -x (e.g. -x 1,2,3)", LANG))
+            raise NeuronError(
+                message("check takes one input row with -x (e.g. -x 1,2,3), or a sheet with --answers", LANG)
+            )
         rows = input_rows(x, network)
         if rows.shape[0] != 1:
             raise NeuronError(
                 message("check takes one input row; -x ({file}) has {count}", LANG, file=x[1:], count=rows.shape[0])
             )
+        from .parsing import parse_expected
+
         expected, tolerances = parse_expected(expect[0])
         outputs = network(rows[0])
         if expected.size != outputs.size:
@@ -550,6 +618,78 @@ def check(
             sys.stdout.flush()
     if not verdict.passed:
         raise typer.Exit(1)
+
+
+def grade_answers(
+    sheet: str,
+    x: str | None,
+    w: list[str] | None,
+    b: str | None,
+    activation: str | None,
+    model: str | None,
+    expect: list[str] | None,
+    tol: float | None,
+    rtol: float | None,
+    sig: int | None,
+    min_decimals: int | None,
+    points: float | None,
+    target: str | None,
+    lr: float | None,
+    loss: Loss | None,
+    chosen: Format,
+    view: View,
+    quiet: bool,
+) -> tuple[int, int]:
+    """check --answers: the sheet graded row by row; (rows passed, rows graded)."""
+    from . import render
+    from .core import Tolerance
+    from .sheet import Options, run_sheet
+
+    if expect:
+        raise NeuronError(message("--expect and --answers do not go together: the sheet holds the answers", LANG))
+    rules = [name for name, value in (("--tol", tol), ("--rtol", rtol), ("--sig", sig)) if value is not None]
+    if len(rules) > 1:
+        raise NeuronError(message("choose one tolerance: {rules} were given", LANG, rules=" and ".join(rules)))
+    if sig is not None and not 1 <= sig <= 17:
+        raise NeuronError(message("--sig must be from 1 to 17, got {value}", LANG, value=sig))
+    if min_decimals is not None and not 0 <= min_decimals <= 30:
+        raise NeuronError(message("--min-decimals must be from 0 to 30, got {value}", LANG, value=min_decimals))
+    if points is not None and not (math.isfinite(points) and points >= 0):
+        raise NeuronError(message("--points must be a finite number, 0 or more, got {value}", LANG, value=points))
+    refuse_unused(**{"--points": (points is not None and chosen is not Format.gradescope, "--format gradescope")})
+    if lr is not None and not math.isfinite(lr):
+        raise NeuronError(message("--lr must be a finite number, got {value}", LANG, value=lr))
+    render.check("answers", chosen, view)
+    network = build_network(w, b, activation, model)
+    inputs = None
+    if x is not None:
+        rows = input_rows(x, network)
+        if rows.shape[0] != 1:
+            raise NeuronError(message("-x with --answers is the one input row of every sheet row", LANG))
+        inputs = rows[0]
+    rule, value = ("written", 0.0)
+    if tol is not None:
+        rule, value = "absolute", tol
+    elif rtol is not None:
+        rule, value = "relative", rtol
+    elif sig is not None:
+        rule, value = "significant", float(sig)
+    options = Options(
+        inputs=inputs,
+        targets=parse_vector(target, "--target") if target is not None else None,
+        loss=(loss or Loss.half_sse).value,
+        rate=lr if lr is not None else 0.1,
+        tolerance=Tolerance(rule, value, min_decimals),
+        points=points if points is not None else 1.0,
+    )
+    if sheet == "-":
+        source: Any = stdin_source("-")
+    else:
+        from .parsing import open_input
+
+        source = open_input(sheet, "--answers")
+    out = open(os.devnull, "w") if quiet else sys.stdout  # noqa: SIM115 - closed with the process
+    return run_sheet(source, network, options, chosen, view, out)
 
 
 def plural_values(count: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -441,3 +442,61 @@ class Verdict:
     @property
     def passed(self) -> bool:
         return bool(self.matches.all())
+
+
+# ---------------------------------------------------------------- grading written answers
+
+VERDICTS = ("pass", "fail", "missing", "invalid", "too_coarse")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How near a written answer must be to the true value: one rule for a whole sheet.
+
+    `rule` is "written" (half a unit of the answer's last written decimal), "absolute" (`value`), "relative"
+    (`value` times the true value) or "significant" (half a unit of the true value's `value`-th significant digit).
+    """
+
+    rule: str = "written"
+    value: float = 0.0
+    min_decimals: int | None = None  # fewer decimals written than this is too_coarse
+
+
+def written_exponent(text: str) -> int:
+    """The power of ten of the last written digit of a number in Python's float syntax: 0.6225 -> -4, 3 -> 0,
+    6.2e-1 -> -2, 1.5e3 -> 2."""
+    written = text.strip()
+    if "e" not in written and "E" not in written and "_" not in written:  # the common case, quickly
+        dot = written.find(".")
+        return 0 if dot < 0 else dot + 1 - len(written)
+    mantissa, _, exponent = written.lower().replace("_", "").partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return (int(exponent) if exponent else 0) - decimals
+
+
+def grade_cell(text: str, got: float, tolerance: Tolerance) -> tuple[str, float | None]:
+    """The verdict of one written answer against the true value, and the tolerance it was held to."""
+    written = text.strip()
+    if not written:
+        return "missing", None
+    try:
+        value = float(written)
+    except ValueError:
+        return "invalid", None
+    if math.isnan(value):
+        return "invalid", None
+    if math.isinf(value) or not math.isfinite(got):
+        return ("pass" if value == got else "fail"), 0.0
+    exponent = written_exponent(written)
+    if tolerance.min_decimals is not None and -exponent < tolerance.min_decimals:
+        return "too_coarse", None
+    if tolerance.rule == "absolute":
+        allowed = tolerance.value
+    elif tolerance.rule == "relative":
+        allowed = tolerance.value * abs(got)
+    elif tolerance.rule == "significant":
+        allowed = 0.5 * 10.0 ** (math.floor(math.log10(abs(got))) - int(tolerance.value) + 1) if got else 0.0
+    else:
+        allowed = 0.5 * 10.0**exponent
+    # A hair of slack, as for check: 0.62245 written exactly at the edge must not fail on binary rounding.
+    return ("pass" if abs(value - got) <= allowed * (1 + 1e-9) + 1e-300 else "fail"), allowed

@@ -105,6 +105,15 @@ def read_bytes(path: Path, where: str) -> bytes:
         raise NeuronError(f"{where}: cannot read {str(path)!r}: {reason}") from None
 
 
+def open_input(path_text: str, where: str) -> Any:
+    """A file opened for reading in binary, or an error naming the option and the reason."""
+    try:
+        return open(path_text, "rb")
+    except (OSError, ValueError) as problem:
+        reason = getattr(problem, "strerror", None) or str(problem)
+        raise NeuronError(f"{where}: cannot read {path_text!r}: {reason}") from None
+
+
 def read_text(path: Path, where: str) -> str:
     try:
         return read_bytes(path, where).decode("utf-8-sig")  # a byte order mark (Excel's CSV) is not a value

@@ -22,6 +22,7 @@ class Kind:
 
     writers: dict[Format, Writer]
     shows: dict[str, frozenset[Format]] = field(default_factory=dict)  # view flag -> formats that show it
+    whole: frozenset[Format] = frozenset()  # formats that need every part at once (a document with totals first)
 
 
 def console_for(view: View, out: IO[str]) -> Any:
@@ -89,6 +90,17 @@ def rows_table(block: Any, view: View, out: IO[str]) -> None:
 # ---------------------------------------------------------------- the catalogue of activations
 
 
+def _from(module: str, name: str) -> Writer:
+    """A writer imported when first used, so that a command pays only for the formats it writes."""
+
+    def write(result: Any, view: View, out: IO[str]) -> None:
+        import importlib
+
+        getattr(importlib.import_module(f"neuron_cli.render.{module}"), name)(result, view, out)
+
+    return write
+
+
 def _catalogue(name: str) -> Writer:
     def write(result: Any, view: View, out: IO[str]) -> None:
         from . import catalogue
@@ -124,10 +136,19 @@ KINDS: dict[str, Kind] = {
         {f: _catalogue(f"list_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)}
     ),
     "activation": Kind({f: _catalogue(f"one_{f.value}") for f in (Format.table, Format.json, Format.plain)}),
+    "answers": Kind(
+        {f: _from("answers", f"answers_{f.value}") for f in Format},
+        whole=frozenset({Format.junit, Format.gradescope}),
+    ),
     "values": Kind({f: _catalogue(f"values_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)}),
 }
 
 FLAGS = {"grad": "--grad", "explain": "--explain"}
+
+
+def needs_whole(kind: str, chosen: Format) -> bool:
+    """Whether this format writes one document of all the parts (so they must be gathered first)."""
+    return chosen in KINDS[kind].whole
 
 
 def formats(kind: str) -> list[str]:

@@ -1,0 +1,458 @@
+"""Answer sheets: a CSV of inputs, targets and written answers, read a block of rows at a time and graded cell by
+cell with the same network, core and writers as `compute`; memory does not grow with the rows."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import numpy as np
+
+from .core import Network, Tolerance, grade_cell, written_exponent
+from .errors import NeuronError
+from .syntax import parse_number
+
+Array = np.ndarray
+BLOCK_ROWS = 4096  # rows graded and written together
+MAX_FIELD = 1 << 20  # one cell may hold up to 1 MiB; a longer one is refused, not read into memory whole
+
+_COLUMN = re.compile(r"(?:l(?P<layer>\d+)\.)?(?P<kind>x|t|y|z|w|b)(?P<j>\d+)(?:_(?P<i>\d+))?|(?P<loss>loss)")
+
+
+@dataclass(frozen=True)
+class Expected:
+    """An expected column: its header, where it stands, and the quantity it asks for."""
+
+    column: int
+    header: str
+    kind: str  # "y", "z", "loss", "w", "b"
+    layer: int = 0  # 0-based, for w and b
+    neuron: int = 0  # 0-based: the output, z or neuron
+    weight: int = 0  # 0-based input of the neuron, for w
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What each column of a sheet holds, from its header line."""
+
+    headers: list[str]
+    names: list[int]  # columns that only name the row (student, question, ...)
+    inputs: list[int]  # x1..xn, in order; empty: every row takes -x
+    targets: list[int]  # t1..tk, in order; empty: --target
+    expected: list[Expected]
+
+    @property
+    def needs_step(self) -> bool:
+        return any(e.kind in ("loss", "w", "b") for e in self.expected)
+
+
+@dataclass(frozen=True)
+class GradedCell:
+    column: str
+    written: str
+    got: float
+    tolerance: float | None
+    verdict: str
+
+
+@dataclass(frozen=True)
+class GradedRow:
+    line: int
+    names: dict[str, str]
+    cells: tuple[GradedCell, ...]
+    passed: bool  # every cell passed
+
+
+@dataclass
+class GradedColumn:
+    """One expected column of a block of rows, graded: what each row wrote, the true value, the tolerance held
+    to (nan where none applied) and the verdict."""
+
+    header: str
+    written: list[str]
+    got: list[float]
+    tolerance: list[float]
+    verdicts: list[str]
+
+
+@dataclass
+class SheetPart:
+    """Graded rows of a sheet, in order, kept as columns; `first` and `last` say where the part stands in the
+    sheet, and the counts are running totals."""
+
+    schema: Schema
+    first: bool
+    last: bool = False
+    passed: int = 0
+    total: int = 0
+    points: float = 1.0
+    lines: list[int] = field(default_factory=list)
+    names: list[list[str]] = field(default_factory=list)  # a row's naming cells
+    columns: list[GradedColumn] = field(default_factory=list)
+    row_passed: list[bool] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, lines: list[int], names: list[list[str]], columns: list[GradedColumn]) -> None:
+        passed = [all(v == "pass" for v in verdicts) for verdicts in zip(*(c.verdicts for c in columns))]
+        if not self.columns:
+            self.columns = columns
+        else:
+            for mine, more in zip(self.columns, columns):
+                mine.written += more.written
+                mine.got += more.got
+                mine.tolerance += more.tolerance
+                mine.verdicts += more.verdicts
+        self.lines += lines
+        self.names += names
+        self.row_passed += passed
+        self.passed += sum(passed)
+        self.total += len(lines)
+
+    @property
+    def rows(self) -> list[GradedRow]:
+        """The part's rows as objects, for the writers that go row by row."""
+        headers = [self.schema.headers[c].strip() for c in self.schema.names]
+        return [
+            GradedRow(
+                line,
+                dict(zip(headers, self.names[r])),
+                tuple(
+                    GradedCell(
+                        c.header,
+                        c.written[r],
+                        c.got[r],
+                        None if c.tolerance[r] != c.tolerance[r] else c.tolerance[r],
+                        c.verdicts[r],
+                    )
+                    for c in self.columns
+                ),
+                self.row_passed[r],
+            )
+            for r, line in enumerate(self.lines)
+        ]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a sheet does not say for itself: the default inputs and targets, the training step, the tolerance."""
+
+    inputs: Array | None = None  # -x
+    targets: Array | None = None  # --target
+    loss: str = "half_sse"
+    rate: float = 0.1
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    points: float = 1.0
+
+
+def read_schema(headers: list[str], network: Network, options: Options, line: int) -> Schema:
+    """The meaning of each column, checked against the network; an error names the column and the fix."""
+    names: list[int] = []
+    inputs: dict[int, int] = {}
+    targets: dict[int, int] = {}
+    expected: list[Expected] = []
+    seen: set[str] = set()
+    layers = network.layers
+    for column, raw in enumerate(headers):
+        header = raw.strip()
+        key = header.lower()
+        if key in seen and key:
+            raise NeuronError(f"line {line}: the column {header!r} is named twice")
+        seen.add(key)
+        match = _COLUMN.fullmatch(key)
+        if (
+            match is None
+            or (match["i"] is not None) != (match["kind"] == "w")
+            or (match["layer"] is not None and match["kind"] not in ("w", "b"))
+        ):
+            names.append(column)
+            continue
+        if match["loss"]:
+            expected.append(Expected(column, header, "loss"))
+            continue
+        kind, j = match["kind"], int(match["j"]) - 1
+        if kind == "x":
+            inputs[j] = column
+        elif kind == "t":
+            targets[j] = column
+        elif kind in ("y", "z"):
+            count = network.output_size if kind == "y" else layers[-1].neurons
+            if not 0 <= j < count:
+                raise NeuronError(f"line {line}: column {header}: the network has {count} {_what(kind)}")
+            expected.append(Expected(column, header, kind, neuron=j))
+        else:
+            layer = int(match["layer"] or 1) - 1
+            if not 0 <= layer < len(layers):
+                raise NeuronError(f"line {line}: column {header}: the network has {len(layers)} layer(s)")
+            neurons, width = layers[layer].neurons, layers[layer].input_size
+            i = int(match["i"]) - 1 if match["i"] else 0
+            if not 0 <= j < neurons or not 0 <= i < width:
+                raise NeuronError(
+                    f"line {line}: column {header}: layer {layer + 1} has {neurons} neuron(s) of {width} weight(s)"
+                )
+            expected.append(Expected(column, header, kind, layer, j, i))
+    schema = Schema(headers, names, _ordered(inputs, "x", line), _ordered(targets, "t", line), expected)
+    _check_schema(schema, network, options, line)
+    return schema
+
+
+def _what(kind: str) -> str:
+    return "outputs (y1..)" if kind == "y" else "neurons in its last layer (z1..)"
+
+
+def _ordered(columns: dict[int, int], letter: str, line: int) -> list[int]:
+    """x1..xn (or t1..tk) as column positions in order; a gap (x1, x3) is an error."""
+    for k in range(len(columns)):
+        if k not in columns:
+            raise NeuronError(f"line {line}: the header has {letter}{max(columns) + 1} but no {letter}{k + 1}")
+    return [columns[k] for k in range(len(columns))]
+
+
+def _check_schema(schema: Schema, network: Network, options: Options, line: int) -> None:
+    if not schema.expected:
+        raise NeuronError(
+            f"line {line}: the sheet has no expected column; name one y1.., z1.., loss, w1_1.. or b1.. in the header"
+        )
+    if schema.inputs:
+        if options.inputs is not None:
+            raise NeuronError("-x is not used: the sheet has its own inputs (x1..); leave -x out")
+        network.check_inputs(len(schema.inputs), f"line {line}: the header's x1..x{len(schema.inputs)}")
+    elif options.inputs is None:
+        raise NeuronError(f"line {line}: the sheet has no inputs (x1..x{network.input_size}); add them or give -x")
+    if schema.targets:
+        if options.targets is not None:
+            raise NeuronError("--target is not used: the sheet has its own targets (t1..); leave --target out")
+        if len(schema.targets) != network.output_size:
+            raise NeuronError(
+                f"line {line}: the header has {len(schema.targets)} target(s) but the network has "
+                f"{network.output_size} output(s)"
+            )
+    elif schema.needs_step and options.targets is None:
+        raise NeuronError(
+            f"line {line}: loss, w and b columns are graded after a training step: add t1.. columns or give --target"
+        )
+
+
+def sheet_rows(source: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[int, list[str]]]:
+    """(line, fields) of each record of a CSV file (RFC 4180: quoted fields may hold commas and new lines), UTF-8
+    with or without a byte order mark, LF or CRLF; blank lines are skipped; `line` is the record's first line."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    text = _lines(source, decoder)
+    reader = csv.reader(text, strict=True)
+    before = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as problem:
+            raise NeuronError(f"line {reader.line_num}: not a CSV record: {problem}") from None
+        except UnicodeDecodeError:
+            raise NeuronError(f"line {before + 1} is not UTF-8 text") from None
+        line, before = before + 1, reader.line_num
+        if fields and any(fields):
+            yield line, fields
+
+
+def _lines(source: IO[bytes] | Iterable[bytes], decoder: codecs.IncrementalDecoder) -> Iterator[str]:
+    """The source's text a line at a time (each with its line end), read and decoded a large piece at a time;
+    a line longer than MAX_FIELD bytes is refused, never held in memory whole."""
+    read = getattr(source, "read1", None) or getattr(source, "read", None)
+    pieces: Iterable[bytes] = iter(lambda: read(1 << 20), b"") if read is not None else source
+    rest = ""
+    number = 0
+    for piece in pieces:
+        lines = (rest + decoder.decode(piece)).splitlines(keepends=True)
+        rest = lines.pop() if lines and not lines[-1].endswith(("\n", "\r")) else ""
+        if len(rest) > MAX_FIELD:
+            raise NeuronError(f"line {number + len(lines) + 1} is longer than {MAX_FIELD} characters, the limit")
+        number += len(lines)
+        yield from lines
+    rest += decoder.decode(b"", final=True)
+    if rest:
+        yield rest
+
+
+def grade_sheet(source: IO[bytes] | Iterable[bytes], network: Network, options: Options) -> Iterator[SheetPart]:
+    """The sheet's rows graded, a block at a time; an unusable row raises after every row before it is yielded."""
+    rows = sheet_rows(source)
+    first = next(rows, None)
+    if first is None:
+        raise NeuronError("the sheet is empty; it needs a header line (x1,x2,...,y1) and a row per answer")
+    line, headers = first
+    if all(_is_number(cell) for cell in headers):
+        raise NeuronError(f"line {line}: the sheet has no header line; name its columns first (x1,x2,y1,...)")
+    schema = read_schema(headers, network, options, line)
+    part = SheetPart(schema, first=True, points=options.points)
+    block: list[tuple[int, list[str]]] = []
+    try:
+        for line, fields in rows:
+            if len(fields) > len(headers):
+                raise NeuronError(f"line {line} has {len(fields)} fields but the header names {len(headers)}")
+            block.append((line, fields + [""] * (len(headers) - len(fields))))
+            if len(block) == BLOCK_ROWS:
+                pending, block = block, []
+                _grade_block(schema, pending, network, options, part)
+                yield part
+                part = SheetPart(schema, first=False, passed=part.passed, total=part.total, points=options.points)
+        pending, block = block, []
+        _grade_block(schema, pending, network, options, part)
+    except NeuronError as problem:
+        failure = problem
+        if block:  # the reader stopped at a line after these: grade them first (an earlier bad one wins)
+            try:
+                _grade_block(schema, block, network, options, part)
+            except NeuronError as earlier:
+                failure = earlier
+        part.last = True
+        part.extra["stopped"] = True
+        yield part
+        raise failure from None
+    part.last = True
+    yield part
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _numbers(block: list[tuple[int, list[str]]], columns: list[int], headers: list[str]) -> tuple[Array, int]:
+    """The block's numbers in these columns, (rows, columns), and how many rows are good: all of them, or the rows
+    before the first bad cell (the careful parser then names it). NumPy parses with float(), as the careful
+    parser does, so the two accept the same text."""
+    texts = [[fields[c] for c in columns] for _, fields in block]
+    try:
+        values = np.array(texts, dtype=np.float64).reshape(len(block), len(columns))
+        if np.isfinite(values).all():
+            return values, len(block)
+    except ValueError:
+        pass
+    for r, (line, fields) in enumerate(block):
+        try:
+            for c in columns:
+                parse_number(fields[c], f"line {line}, {headers[c].strip()}")
+        except NeuronError as problem:
+            good = np.array(texts[:r], dtype=np.float64).reshape(r, len(columns))
+            raise _BadRow(good, r, problem) from None
+    raise AssertionError("a cell NumPy refused was accepted by the careful parser")  # pragma: no cover
+
+
+class _BadRow(Exception):
+    def __init__(self, good: Array, index: int, problem: NeuronError) -> None:
+        super().__init__(str(problem))
+        self.good, self.index, self.problem = good, index, problem
+
+
+def _grade_block(
+    schema: Schema, block: list[tuple[int, list[str]]], network: Network, options: Options, part: SheetPart
+) -> None:
+    """Grade the block's rows into `part`: one forward pass for the whole block, a training step per row where
+    the sheet asks what comes after one. A bad input or target cell raises after the rows before it are graded."""
+    if not block:
+        return
+    failure: NeuronError | None = None
+    good = len(block)
+    inputs = np.tile(options.inputs, (good, 1)) if options.inputs is not None else None
+    targets = np.tile(options.targets, (good, 1)) if options.targets is not None else None
+    for where, is_inputs in ((schema.inputs, True), (schema.targets, False)):
+        if not where or not good:
+            continue
+        try:
+            values, good = _numbers(block[:good], where, schema.headers)
+        except _BadRow as bad:  # the rows before the bad one are still graded
+            values, good, failure = bad.good, bad.index, bad.problem
+        if is_inputs:
+            inputs = values
+        else:
+            targets = values
+    block = block[:good]
+    if block and inputs is not None:
+        rows = inputs[:good]
+        result = network.forward(rows)
+        found = {"y": result.outputs, "z": result.passes[-1].z}
+        steps = []
+        if schema.needs_step and targets is not None:
+            steps = [network.forward(rows[r]).train_step(targets[r], options.loss, options.rate) for r in range(good)]
+        columns = [_grade_column(e, block, found, steps, options.tolerance) for e in schema.expected]
+        names = [[fields[c] for c in schema.names] for _, fields in block]
+        part.add([line for line, _ in block], names, columns)
+    if failure is not None:
+        raise failure
+
+
+def _grade_column(
+    e: Expected, block: list[tuple[int, list[str]]], found: dict[str, Array], steps: list[Any], tolerance: Tolerance
+) -> GradedColumn:
+    """Every row's cell of one expected column, graded: at once where every cell is a plain number, else cell
+    by cell."""
+    if e.kind in found:
+        truth = found[e.kind][:, e.neuron]
+    elif e.kind == "loss":
+        truth = np.array([step.loss for step in steps])
+    elif e.kind == "w":
+        truth = np.array([step.updates[e.layer].weights[e.neuron, e.weight] for step in steps])
+    else:
+        truth = np.array([step.updates[e.layer].bias[e.neuron] for step in steps])
+    texts = [fields[e.column].strip() for _, fields in block]
+    got = truth.tolist()
+    try:
+        values = np.array(texts, dtype=np.float64)
+        fast = bool(np.isfinite(values).all() and np.isfinite(truth).all()) and tolerance.min_decimals is None
+    except ValueError:
+        fast = False
+    if not fast:
+        graded = [grade_cell(text, value, tolerance) for text, value in zip(texts, got)]
+        allowed = [math.nan if limit is None else limit for _, limit in graded]
+        return GradedColumn(e.header, texts, got, allowed, [verdict for verdict, _ in graded])
+    if tolerance.rule == "absolute":
+        limits = np.full(len(texts), tolerance.value)
+    elif tolerance.rule == "relative":
+        limits = tolerance.value * np.abs(truth)
+    elif tolerance.rule == "significant":
+        with np.errstate(divide="ignore"):
+            digits = np.floor(np.log10(np.abs(truth)))
+        limits = np.where(truth != 0, 0.5 * 10.0 ** (np.where(truth != 0, digits, 0) - tolerance.value + 1), 0.0)
+    else:
+        limits = 0.5 * 10.0 ** np.array([written_exponent(text) for text in texts], dtype=np.float64)
+    passed = np.abs(values - truth) <= limits * (1 + 1e-9) + 1e-300  # the same hair of slack as grade_cell
+    verdicts = np.where(passed, "pass", "fail").tolist()
+    return GradedColumn(e.header, texts, got, limits.tolist(), verdicts)
+
+
+def run_sheet(
+    source: IO[bytes] | Iterable[bytes], network: Network, options: Options, chosen: Any, view: Any, out: IO[str]
+) -> tuple[int, int]:
+    """Grade the sheet and write the report as it goes (or all at once, for a format that needs the totals first);
+    (rows passed, rows graded). An unusable line raises after the report of every row before it."""
+    from . import render
+    from .render.writers import needs_whole
+
+    gathered: SheetPart | None = None
+    whole = needs_whole("answers", chosen)
+    counts = (0, 0)
+    try:
+        for part in grade_sheet(source, network, options):
+            counts = (part.passed, part.total)
+            if whole:
+                if gathered is None:
+                    gathered = part
+                else:
+                    gathered.add(part.lines, part.names, part.columns)
+                    gathered.last = part.last
+                    gathered.extra.update(part.extra)
+                continue
+            render.write("answers", part, view, chosen, out)
+            out.flush()
+    finally:
+        if gathered is not None:
+            render.write("answers", gathered, view, chosen, out)
+            out.flush()
+    return counts
