@@ -33,9 +33,18 @@ def test_every_activation_is_in_the_readme_table(activation):
         assert alias in README
 
 
+def readme_files():
+    """The files the README shows under a name (```csv class.csv), which its examples then read."""
+    import re
+
+    return dict((name, text) for name, text in re.findall(r"```\w+ ([\w.]+)\n(.*?)```", README, re.S))
+
+
 def console_examples():
     """Each `$ neuron ...` line of the README's console blocks with the output shown under it."""
     import re
+
+    files = readme_files()
 
     examples = []
     for block in re.findall(r"```console\n(.*?)```", README, re.S):
@@ -48,12 +57,19 @@ def console_examples():
             else:
                 shown.append(line)
     # Commands that need files, other programs or a pipe are shown for the reader, not run here.
-    return [(c, s) for c, s in examples if c.startswith("neuron ") and not re.search(r"[|<>@$]|--model|;\s", c)]
+    def runnable(command):
+        named = re.findall(r"[\w.]+\.(?:csv|json|toml)\b", command)
+        return not re.search(r"[|<>@$]|;\s", command) and all(name in files for name in named)
+
+    return [(c, s) for c, s in examples if c.startswith("neuron ") and runnable(c)]
 
 
 @pytest.mark.parametrize(("command", "shown"), console_examples(), ids=lambda value: str(value)[:60])
-def test_the_readme_examples_print_what_they_show(neuron, command, shown):
+def test_the_readme_examples_print_what_they_show(neuron, command, shown, tmp_path, monkeypatch):
     import shlex
 
+    for name, text in readme_files().items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
     run = neuron(*shlex.split(command)[1:])
     assert run.out + run.err == shown
