@@ -56,6 +56,7 @@ def console_examples():
                 command, shown = line[2:], []
             else:
                 shown.append(line)
+
     # Commands that need files, other programs or a pipe are shown for the reader, not run here.
     def runnable(command):
         named = re.findall(r"[\w.]+\.(?:csv|json|toml)\b", command)
