@@ -41,6 +41,13 @@ class Loss(str, Enum):
     half_sse = "half_sse"
     mse = "mse"
     binary_crossentropy = "binary_crossentropy"
+    categorical_crossentropy = "categorical_crossentropy"
+
+
+class OptimizerName(str, Enum):
+    sgd = "sgd"
+    adam = "adam"
+    rmsprop = "rmsprop"
 
 
 class Drawing(str, Enum):
@@ -121,12 +128,14 @@ if TYPE_CHECKING:
     VerdictFormat = Format
     TruthFormat = Format
     CatalogueFormat = Format
+    TrainingFormat = Format
 else:
     PassFormat = format_choices("pass")
     VerdictFormat = Enum(
         "CheckFormat", {name: name for name in dict.fromkeys(formats("verdict") + formats("answers"))}, type=str
     )
     TruthFormat, CatalogueFormat = format_choices("truth_table"), format_choices("activations")
+    TrainingFormat = format_choices("training")
 
 
 def format_option() -> Any:
@@ -906,6 +915,119 @@ def activations(
             render.check("activation", chosen, view)
             render.write("activation", parse_activation(name, "NAME").activation, view, chosen, sys.stdout)
         sys.stdout.flush()
+
+
+# ---------------------------------------------------------------- train
+
+
+@app.command()
+def train(
+    data: Annotated[
+        str, typer.Option("--data", metavar="PATH", help="The data set: CSV (x1..xn,t1..tk header, or none), or -.")
+    ],
+    w: WOption = None,
+    b: BOption = None,
+    activation: AOption = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", metavar="PATH", help="The network: a model file; layers may give units instead."),
+    ] = None,
+    loss: Annotated[Loss, typer.Option("--loss", help="The loss (Keras's).")] = Loss.half_sse,
+    optimizer: Annotated[
+        OptimizerName, typer.Option("--optimizer", help="Keras's update rule, with its defaults.")
+    ] = OptimizerName.sgd,
+    lr: Annotated[
+        float | None,
+        typer.Option("--lr", metavar="R", help="Learning rate. Default Keras's: sgd 0.01, adam 0.001, rmsprop 0.001."),
+    ] = None,
+    momentum: Annotated[float, typer.Option("--momentum", metavar="M", help="sgd's momentum.")] = 0.0,
+    nesterov: Annotated[bool, typer.Option("--nesterov", help="sgd with Nesterov momentum.")] = False,
+    epochs: Annotated[int, typer.Option("--epochs", metavar="N", help="Epochs (passes over the data).")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", metavar="B", help="Rows a step, as Keras's.")] = 32,
+    shuffle: Annotated[bool, typer.Option("--shuffle", help="Shuffle the rows every epoch (with --seed).")] = False,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="S", help="Seed of --shuffle and of layers that give units.")
+    ] = 0,
+    save_model: Annotated[
+        str | None,
+        typer.Option("--save-model", metavar="PATH", help="Write the trained network (JSON, or TOML by its name)."),
+    ] = None,
+    plot: Annotated[bool, typer.Option("--plot", help="Draw the loss curve after training.")] = False,
+    format: Annotated[TrainingFormat | None, format_option()] = None,
+    digits: DigitsOption = None,
+    color: ColorOption = Color.auto,
+    lang: LangOption = None,
+    index_base: IndexBaseOption = 1,
+) -> None:
+    """Train the neuron, layer or network on a data set, epoch by epoch, as Keras's model.fit does.
+
+    Each epoch goes through the rows in batches of --batch-size: the batch's loss is the mean over its rows,
+    and the optimizer steps by its gradient. A network of one step layer learns by the perceptron rule, a row
+    at a time, and stops after the first epoch without a mistake.
+
+    \b
+    Examples:
+      neuron train --data and.csv -w 0,0 -b 0 -a step --lr 0.1 --epochs 20
+      neuron train --data xor.csv --model net.json --loss mse --lr 0.5 --epochs 1000
+      neuron train --data iris.csv --model net.json --optimizer adam -f json
+    """
+    with user_errors():
+        from . import render
+        from .fit import run_training
+        from .optimizers import make_optimizer
+        from .sheet import data_arrays, read_data
+        from .training import Trainer
+
+        if lr is not None and not (math.isfinite(lr) and lr > 0):
+            raise NeuronError(message("--lr must be a finite number above 0, got {value}", LANG, value=lr))
+        if not 1 <= epochs <= 10_000_000:
+            raise NeuronError(message("--epochs must be from 1 to 10000000, got {value}", LANG, value=epochs))
+        if batch_size < 1:
+            raise NeuronError(message("--batch-size must be 1 or more, got {value}", LANG, value=batch_size))
+        view = make_view(digits, color, index_base)
+        chosen = chosen_format(format)
+        render.check("training", chosen, view)
+        rule = make_optimizer(optimizer.value, lr, momentum, nesterov)
+        dataset = read_data(stdin_source("-") if data == "-" else _open_data(data))
+        network = training_network(w, b, activation, model, dataset, seed)
+        inputs, targets = data_arrays(dataset, network.output_size, network.input_size)
+        trainer = Trainer(network, inputs, targets, loss.value, rule, batch_size, shuffle, seed)
+        trained, curve = run_training(trainer, epochs, chosen, view, sys.stdout, plot)
+        if plot:
+            from .plot import loss_curve
+            from .render.tables import make_console, unicode_ok
+
+            out = make_console(sys.stdout, color=view.color)
+            sys.stdout.write(loss_curve(curve, out.is_terminal and not out.no_color, unicode_ok(out), LANG))
+        if save_model is not None:
+            from .parsing import save_model_file
+
+            save_model_file(trained, save_model)
+        sys.stdout.flush()
+
+
+def _open_data(path: str) -> Any:
+    from .parsing import open_input
+
+    return open_input(path, "--data")
+
+
+def training_network(
+    w: list[str] | None, b: str | None, a: str | None, model: str | None, dataset: Any, seed: int
+) -> Network:
+    """The network to train: -w/-b/-a, or a model file whose layers may give units (sized from the data)."""
+    if model is None:
+        return build_network(w, b, a, None)
+    given = [name for name, value in (("-w", w), ("-b", b), ("-a", a)) if value is not None]
+    if given:
+        raise NeuronError(
+            message("--model brings its own layers; leave out {given} (or drop --model)", LANG, given=", ".join(given))
+        )
+    if dataset.inputs is not None:
+        return load_model(model, len(dataset.inputs), seed)
+    # No header: the inputs are what the outputs leave of a row, and the outputs do not depend on the inputs.
+    outputs = load_model(model, 1, seed).output_size
+    return load_model(model, max(dataset.width - outputs, 1), seed)
 
 
 # ---------------------------------------------------------------- the program

@@ -14,7 +14,7 @@ from .errors import NeuronError
 
 Array = np.ndarray
 
-LOSSES = ("half_sse", "mse", "binary_crossentropy")
+LOSSES = ("half_sse", "mse", "binary_crossentropy", "categorical_crossentropy")
 KERAS_EPSILON = 1e-7  # keras.config.epsilon(): binary_crossentropy clips probabilities to [eps, 1 - eps]
 
 
@@ -36,6 +36,7 @@ class Layer:
     weights: Array
     bias: Array
     activation: ActivationSpec
+    use_bias: bool = True  # Keras's Dense(use_bias=False): no bias at all, and training gives it none
 
     @classmethod
     def create(
@@ -43,6 +44,7 @@ class Layer:
         weights: Sequence[float] | Sequence[Sequence[float]] | Array,
         bias: float | Sequence[float] | Array = 0.0,
         activation: str | ActivationSpec = "linear",
+        use_bias: bool = True,
     ) -> Layer:
         """A layer from plain numbers: one neuron's weights (a flat list) or a row per neuron."""
         matrix = np.array(weights, dtype=np.float64, ndmin=2)
@@ -50,7 +52,20 @@ class Layer:
             raise NeuronError(f"weights must be a non-empty list of rows (neurons x inputs), got shape {matrix.shape}")
         spec = get(activation)
         spec.check_size(matrix.shape[0])
-        return cls(matrix, broadcast_bias(bias, matrix.shape[0]), spec)
+        bias_values = broadcast_bias(bias, matrix.shape[0])
+        if not use_bias and np.any(bias_values != 0):
+            raise NeuronError("a layer without a bias (use_bias false) cannot be given one")
+        return cls(matrix, bias_values, spec, use_bias)
+
+    @classmethod
+    def initial(
+        cls, inputs: int, units: int, activation: str | ActivationSpec, rng: np.random.Generator, use_bias: bool = True
+    ) -> Layer:
+        """A layer as Keras's Dense starts: kernel glorot_uniform (uniform within +-sqrt(6 / (inputs + units))),
+        bias zeros. The numbers come from NumPy's generator, not Keras's, so they differ from Keras's own."""
+        limit = np.sqrt(6.0 / (inputs + units))
+        kernel = rng.uniform(-limit, limit, size=(inputs, units))
+        return cls.create(kernel.T, 0.0, activation, use_bias)
 
     @classmethod
     def from_kernel(
@@ -235,7 +250,10 @@ class TrainingStep:
     def network(self, before: Network) -> Network:
         """The network after the step."""
         return Network(
-            tuple(replace(layer, weights=u.weights, bias=u.bias) for layer, u in zip(before.layers, self.updates))
+            tuple(
+                replace(layer, weights=u.weights, bias=u.bias if layer.use_bias else layer.bias)
+                for layer, u in zip(before.layers, self.updates)
+            )
         )
 
 
@@ -297,20 +315,37 @@ class NetworkPass:
 
 
 def loss_and_gradient(loss: str, outputs: Array, targets: Array) -> tuple[float, Array]:
-    """The loss of the outputs against the targets, and dL/d(outputs)."""
+    """The loss of one row's outputs against its targets, and dL/d(outputs)."""
+    losses, gradients = row_losses(loss, outputs[None, :], targets[None, :])
+    return float(losses[0]), gradients[0]
+
+
+def row_losses(loss: str, outputs: Array, targets: Array) -> tuple[Array, Array]:
+    """Each row's loss (rows,) and its gradient dL/d(outputs) (rows, k), as Keras computes them: mse and the
+    cross-entropies average over the outputs; the probabilities are clipped to [1e-7, 1 - 1e-7] (no slope
+    where clipped); categorical_crossentropy first divides the outputs by their sum, as Keras does."""
     error = outputs - targets
-    count = outputs.size
+    count = outputs.shape[-1]
     with np.errstate(all="ignore"):
         if loss == "half_sse":
-            return float(0.5 * np.sum(error**2)), error
+            return 0.5 * np.sum(error**2, axis=-1), error
         if loss == "mse":
-            return float(np.mean(error**2)), 2.0 * error / count
+            return np.mean(error**2, axis=-1), 2.0 * error / count
         if loss == "binary_crossentropy":
             clipped = np.clip(outputs, KERAS_EPSILON, 1.0 - KERAS_EPSILON)
-            value = -np.mean(targets * np.log(clipped) + (1.0 - targets) * np.log(1.0 - clipped))
+            value = -np.mean(targets * np.log(clipped) + (1.0 - targets) * np.log(1.0 - clipped), axis=-1)
             inside = (outputs >= KERAS_EPSILON) & (outputs <= 1.0 - KERAS_EPSILON)
             slope = (clipped - targets) / (clipped * (1.0 - clipped)) / count
-            return float(value), np.where(inside, slope, 0.0)
+            return value, np.where(inside, slope, 0.0)
+        if loss == "categorical_crossentropy":
+            total = np.sum(outputs, axis=-1, keepdims=True)
+            shares = outputs / total
+            clipped = np.clip(shares, KERAS_EPSILON, 1.0 - KERAS_EPSILON)
+            value = -np.sum(targets * np.log(clipped), axis=-1)
+            inside = (shares >= KERAS_EPSILON) & (shares <= 1.0 - KERAS_EPSILON)
+            by_share = np.where(inside, -targets / clipped, 0.0)  # dL/d(share)
+            # share_m = y_m / S: dL/dy_j = (dL/dshare_j - sum_m dL/dshare_m * share_m) / S
+            return value, (by_share - np.sum(by_share * shares, axis=-1, keepdims=True)) / total
     raise NeuronError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
 
 

@@ -221,8 +221,9 @@ def parse_expected(text: str, where: str = "--expect") -> tuple[Array, Array]:
 # ---------------------------------------------------------------- model files
 
 
-def load_model(path_text: str) -> Network:
-    """A stack of layers from a JSON or TOML model file (see the README for its keys)."""
+def load_model(path_text: str, input_size: int | None = None, seed: int = 0) -> Network:
+    """A stack of layers from a JSON or TOML model file (see the README for its keys). Layers that give `units`
+    instead of weights start as Keras's do, from `seed`; the first needs `input_size` (from the data)."""
     path = Path(path_text[1:] if is_file_reference(path_text) else path_text)
     content = read_text(path, "--model")
     if path.suffix.lower() == ".toml":
@@ -241,10 +242,12 @@ def load_model(path_text: str) -> Network:
             document = json.loads(content)
         except json.JSONDecodeError as problem:
             raise NeuronError(f"--model: {path} is not valid JSON: {problem}") from None
-    return model_from_document(document, str(path))
+        except RecursionError:
+            raise NeuronError(f"--model: {path} is nested too deeply to be a model") from None
+    return model_from_document(document, str(path), input_size, seed)
 
 
-def model_from_document(document: Any, name: str = "model") -> Network:
+def model_from_document(document: Any, name: str = "model", input_size: int | None = None, seed: int = 0) -> Network:
     if not isinstance(document, dict) or not isinstance(document.get("layers"), list) or not document["layers"]:
         raise NeuronError(
             f'--model: {name} needs a non-empty "layers" list, e.g. {{"layers": [{{"weights": [[1, 2]]}}]}}'
@@ -252,63 +255,95 @@ def model_from_document(document: Any, name: str = "model") -> Network:
     unknown = sorted(set(document) - {"layers", "name"})
     if unknown:
         raise NeuronError(f"--model: {name} has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
-    layers = [_layer_from_entry(entry, f"--model: {name}, layer {n}") for n, entry in enumerate(document["layers"], 1)]
+    rng = np.random.default_rng(seed)
+    layers: list[Layer] = []
+    for n, entry in enumerate(document["layers"], 1):
+        inputs = layers[-1].output_size if layers else input_size
+        layers.append(_layer_from_entry(entry, f"--model: {name}, layer {n}", inputs, rng))
     try:
         return Network(tuple(layers))
     except NeuronError as problem:
         raise NeuronError(f"--model: {name}: {problem}") from None
 
 
-def _layer_from_entry(entry: Any, where: str) -> Layer:
+LAYER_KEYS = ("weights", "kernel", "units", "bias", "use_bias", "activation", "name")
+
+
+def _layer_from_entry(entry: Any, where: str, inputs: int | None, rng: np.random.Generator) -> Layer:
     if not isinstance(entry, dict):
-        raise NeuronError(f"{where} should be an object with weights (or kernel), bias and activation")
-    unknown = set(entry) - {"weights", "kernel", "bias", "activation", "name"}
+        raise NeuronError(f"{where} should be an object with weights (or kernel, or units), bias and activation")
+    unknown = set(entry) - set(LAYER_KEYS)
     if unknown:
         raise NeuronError(
             f"{where} has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}; "
-            "a layer takes weights (or kernel), bias, activation and name"
+            f"a layer takes {', '.join(LAYER_KEYS)}"
         )
-    if ("weights" in entry) == ("kernel" in entry):
-        raise NeuronError(f"{where} needs either weights (neurons x inputs) or kernel (inputs x outputs), not both")
-    key = "weights" if "weights" in entry else "kernel"
+    given = [key for key in ("weights", "kernel", "units") if key in entry]
+    if len(given) != 1:
+        raise NeuronError(
+            f"{where} needs one of weights (neurons x inputs), kernel (inputs x outputs) or units (a number of "
+            f"neurons that start as Keras's do); it has {' and '.join(given) or 'none'}"
+        )
+    use_bias = entry.get("use_bias", True)
+    if not isinstance(use_bias, bool):
+        raise NeuronError(f"{where}, use_bias should be true or false, got {use_bias!r}")
+    activation = entry.get("activation", "linear")
+    if not isinstance(activation, str):
+        raise NeuronError(f'{where}, activation should be a SPEC string such as "relu", got {activation!r}')
+    if given == ["units"]:
+        units = entry["units"]
+        if isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= 100_000:
+            raise NeuronError(f"{where}, units should be a whole number of neurons from 1 to 100000, got {units!r}")
+        if inputs is None:
+            raise NeuronError(
+                f"{where} gives units but no weights: its inputs are known only from a data set (neuron train)"
+            )
+        if "bias" in entry:
+            raise NeuronError(f"{where} gives units, which start with a zero bias; leave bias out")
+        try:
+            return Layer.initial(inputs, units, get(activation), rng, use_bias)
+        except NeuronError as problem:
+            raise NeuronError(f"{where}: {problem}") from None
+    key = given[0]
     matrix = check_array(entry[key], f"{where}, {key}", row_name="row")
     if key == "kernel" and np.ndim(entry[key]) == 2:  # a flat kernel is one unit's weights already
         matrix = matrix.T
     bias = check_array(entry.get("bias", 0.0), f"{where}, bias").reshape(-1)
-    activation = entry.get("activation", "linear")
-    if not isinstance(activation, str):
-        raise NeuronError(f'{where}, activation should be a SPEC string such as "relu", got {activation!r}')
     try:
-        return Layer.create(matrix, bias, get(activation))
+        return Layer.create(matrix, bias, get(activation), use_bias)
     except NeuronError as problem:
         raise NeuronError(f"{where}: {problem}") from None
 
 
 def model_document(network: Network) -> dict[str, Any]:
     """A network as the model file's JSON object (weights in rows-are-neurons layout)."""
-    return {
-        "layers": [
-            {"weights": layer.weights.tolist(), "bias": layer.bias.tolist(), "activation": layer.activation.label}
-            for layer in network.layers
-        ]
-    }
+    layers = []
+    for layer in network.layers:
+        entry: dict[str, Any] = {"weights": layer.weights.tolist()}
+        if layer.use_bias:
+            entry["bias"] = layer.bias.tolist()
+        else:
+            entry["use_bias"] = False
+        entry["activation"] = layer.activation.label
+        layers.append(entry)
+    return {"layers": layers}
 
 
-def save_model_file(network: Network, path_text: str) -> None:
-    """Write a network as a model file: TOML for a .toml name, JSON otherwise."""
+def save_model_file(network: Network, path_text: str, option: str = "--save-model") -> None:
+    """Write a network as a model file (TOML for a .toml name, JSON otherwise), replacing any old one atomically;
+    weights that are not finite are refused before anything is written."""
     import json
 
-    path = Path(path_text)
+    from .files import replace_file
+
+    for number, layer in enumerate(network.layers, start=1):
+        if not (np.isfinite(layer.weights).all() and np.isfinite(layer.bias).all()):
+            raise NeuronError(f"{option}: layer {number} has weights that are not finite; nothing was written")
     document = model_document(network)
-    if path.suffix.lower() == ".toml":
-        text = "".join(
-            f"[[layers]]\nweights = {json.dumps(layer['weights'])}\nbias = {json.dumps(layer['bias'])}\n"
-            f"activation = {json.dumps(layer['activation'])}\n\n"
-            for layer in document["layers"]
-        )
+    if Path(path_text).suffix.lower() == ".toml":
+        text = ""
+        for layer in document["layers"]:
+            text += "[[layers]]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in layer.items()) + "\n"
     else:
-        text = json.dumps(document, indent=2) + "\n"
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as problem:
-        raise NeuronError(f"--save-model: cannot write {path}: {problem.strerror or problem}") from None
+        text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    replace_file(path_text, text, option)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -84,6 +85,28 @@ def draw(
             plt.scatter([mark.z], [float(value[0])], marker="x" if not fancy else "●", label=mark.label)
     plt.title(message("{activation} and its derivative", lang, activation=spec.label))
     plt.xlabel("z")
+    text = plt.build()
+    if not color:
+        text = _ANSI.sub("", text)
+    if not fancy:
+        text = text.translate(_ASCII_FRAME)
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def loss_curve(epochs: list[Any], color: bool = False, fancy: bool = True, lang: str = "en") -> str:
+    """The loss of each epoch, drawn as a curve (a logarithmic axis where it spans decades)."""
+    import plotext as plt
+
+    numbers = [float(epoch.number) for epoch in epochs]
+    losses = [float(epoch.loss) for epoch in epochs]
+    plt.clear_figure()
+    plt.plotsize(72, 18)
+    plt.theme("pro" if color else "clear")
+    plt.plot(numbers, losses, marker="braille" if fancy else "*")
+    if min(losses) > 0 and max(losses) / min(losses) > 100:
+        plt.yscale("log")
+    plt.title(message("loss per epoch", lang))
+    plt.xlabel(message("epoch", lang))
     text = plt.build()
     if not color:
         text = _ANSI.sub("", text)

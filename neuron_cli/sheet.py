@@ -456,3 +456,73 @@ def run_sheet(
             render.write("answers", gathered, view, chosen, out)
             out.flush()
     return counts
+
+
+# ---------------------------------------------------------------- data sets for training
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """A data set's columns: with a header, the positions of x1..xn and t1..tk (or y1..yk); without, all numbers."""
+
+    rows: list[tuple[int, list[str]]]
+    inputs: list[int] | None  # None: no header; the last k columns of a row are its targets
+    targets: list[int] | None
+    width: int
+    headers: list[str] = field(default_factory=list)
+
+
+def read_data(source: IO[bytes] | Iterable[bytes]) -> DataSet:
+    """A training data set from CSV: with a header (x1..xn and t1..tk, or y1..yk; other columns ignored), or
+    without one (each row's last k values are its targets, k the network's outputs)."""
+    rows = list(sheet_rows(source))
+    if not rows:
+        raise NeuronError("the data set is empty; give rows of inputs and targets (x1,x2,t1 as a header helps)")
+    line, first = rows[0]
+    if all(_is_number(cell) for cell in first):
+        return DataSet(rows, None, None, len(first))
+    found: dict[str, dict[int, int]] = {"x": {}, "t": {}, "y": {}}
+    for column, header in enumerate(first):
+        match = re.fullmatch(r"([xty])(\d+)", header.strip().lower())
+        if match:
+            found[match[1]][int(match[2]) - 1] = column
+    if found["t"] and found["y"]:
+        raise NeuronError(f"line {line}: the header has both t1.. and y1..; name the targets one way")
+    inputs = _ordered(found["x"], "x", line)
+    targets = _ordered(found["t"] or found["y"], "t" if found["t"] else "y", line)
+    if not inputs or not targets:
+        raise NeuronError(f"line {line}: the header needs inputs x1..xn and targets t1..tk (or y1..yk)")
+    return DataSet(rows[1:], inputs, targets, len(first), [cell.strip() for cell in first])
+
+
+def data_arrays(data: DataSet, outputs: int, network_inputs: int | None) -> tuple[Array, Array]:
+    """The data set's (inputs, targets) as arrays, checked against the network's sizes; a bad cell names its line."""
+    if data.inputs is not None and data.targets is not None:
+        inputs_at, targets_at = data.inputs, data.targets
+        headers = [""] * data.width
+        if len(targets_at) != outputs:
+            raise NeuronError(
+                f"the data set has {len(targets_at)} target column(s) but the network has {outputs} output(s)"
+            )
+    else:
+        count = data.width - outputs
+        if count < 1:
+            raise NeuronError(
+                f"the data set's rows have {data.width} values: too few for inputs and {outputs} target(s)"
+            )
+        inputs_at, targets_at = list(range(count)), list(range(count, data.width))
+        headers = [f"x{k + 1}" for k in range(count)] + [f"t{k + 1}" for k in range(outputs)]
+    if network_inputs is not None and network_inputs != len(inputs_at):
+        raise NeuronError(f"the data set has {len(inputs_at)} input(s) a row but the network takes {network_inputs}")
+    block = []
+    for line, fields in data.rows:
+        if data.inputs is None and len(fields) != data.width:
+            raise NeuronError(f"line {line} has {len(fields)} values but the first row has {data.width}")
+        block.append((line, fields + [""] * (data.width - len(fields))))
+    names = headers if data.inputs is None else data.headers
+    try:
+        inputs, _ = _numbers(block, inputs_at, names)
+        targets, _ = _numbers(block, targets_at, names)
+    except _BadRow as bad:
+        raise bad.problem from None
+    return inputs, targets

@@ -272,7 +272,8 @@ def test_a_model_file_with_unknown_keys_or_sizes_that_do_not_chain(tmp_path):
     units = tmp_path / "units.json"
     units.write_text('{"layers": [{"weights": [[1, 2]], "units": 3}]}')
     result = CliRunner().invoke(app, ["compute", "-x", "1,2", "--model", str(units)])
-    assert result.exit_code == 2 and "layer 1 has unknown key units" in result.output
+    assert result.exit_code == 2 and "layer 1 needs one of weights" in result.output
+    assert "it has weights and units" in result.output
     chain = tmp_path / "chain.json"
     chain.write_text('{"layers": [{"weights": [[1, 2]]}, {"weights": [[1, 2]]}]}')
     result = CliRunner().invoke(app, ["compute", "-x", "1,2", "--model", str(chain)])

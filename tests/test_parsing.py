@@ -126,8 +126,8 @@ def test_model_files_in_both_layouts(tmp_path):
     ("model", "message"),
     [
         ({"layers": []}, 'non-empty "layers"'),
-        ({"layers": [{"bias": 1}]}, "needs either weights"),
-        ({"layers": [{"weights": [[1]], "kernel": [[1]]}]}, "not both"),
+        ({"layers": [{"bias": 1}]}, "needs one of weights"),
+        ({"layers": [{"weights": [[1]], "kernel": [[1]]}]}, "it has weights and kernel"),
         ({"layers": [{"weights": [[1]], "activation": "nope"}]}, "layer 1: unknown activation"),
         ({"layers": [{"weights": [[1]], "colour": 1}]}, "unknown key colour"),
         ({"layers": [{"weights": [[1, 2]]}, {"weights": [[1, 2]]}]}, "layer 2 takes 2 inputs but layer 1 gives 1"),

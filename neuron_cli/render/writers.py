@@ -140,6 +140,10 @@ KINDS: dict[str, Kind] = {
         {f: _from("answers", f"answers_{f.value}") for f in Format},
         whole=frozenset({Format.junit, Format.gradescope}),
     ),
+    "training": Kind(
+        {f: _from("training", f"training_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)},
+        whole=frozenset({Format.table, Format.plain}),
+    ),
     "values": Kind({f: _catalogue(f"values_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)}),
 }
 
