@@ -129,6 +129,7 @@ if TYPE_CHECKING:
     TruthFormat = Format
     CatalogueFormat = Format
     TrainingFormat = Format
+    InspectFormat = Format
 else:
     PassFormat = format_choices("pass")
     VerdictFormat = Enum(
@@ -136,6 +137,7 @@ else:
     )
     TruthFormat, CatalogueFormat = format_choices("truth_table"), format_choices("activations")
     TrainingFormat = format_choices("training")
+    InspectFormat = format_choices("inspect")
 
 
 def format_option() -> Any:
@@ -166,6 +168,17 @@ LangOption = Annotated[
         case_sensitive=False,
         help="Language of what is written for a person. Default: NEURON_LANG, LC_ALL, LC_MESSAGES, LANG.",
     ),
+]
+
+
+class Dtype(str, Enum):
+    float64 = "float64"
+    float32 = "float32"
+
+
+DtypeOption = Annotated[
+    Dtype,
+    typer.Option("--dtype", help="Arithmetic: float64 (exact), or float32 as Keras computes by default."),
 ]
 IndexBaseOption = Annotated[
     int,
@@ -235,8 +248,16 @@ def chosen_format(given: Enum | None) -> Format:
     return Format.table if sys.stdout.isatty() else Format.plain
 
 
-def build_network(w: list[str] | None, b: str | None, a: str | None, model: str | None) -> Network:
-    """The network the options describe: a --model file, or one layer from -w, -b and -a."""
+def build_network(
+    w: list[str] | None, b: str | None, a: str | None, model: str | None, dtype: "Dtype | None" = None
+) -> Network:
+    """The network the options describe (a --model file, or one layer from -w, -b and -a), in the arithmetic
+    --dtype asks for."""
+    network = described_network(w, b, a, model)
+    return network.astype(np.float32) if dtype is Dtype.float32 else network
+
+
+def described_network(w: list[str] | None, b: str | None, a: str | None, model: str | None) -> Network:
     if model is not None:
         given = [name for name, value in (("-w", w), ("-b", b), ("-a", a)) if value is not None]
         if given:
@@ -356,6 +377,7 @@ def compute(
             help="The stream's first line is a CSV header (x1,x2,...). Default: it is one if it holds only names.",
         ),
     ] = None,
+    dtype: DtypeOption = Dtype.float64,
     color: ColorOption = Color.auto,
     lang: LangOption = None,
     index_base: IndexBaseOption = 1,
@@ -397,7 +419,7 @@ def compute(
             raise NeuronError(
                 message("{options}: one input row only, given with -x, not a stream", LANG, options=", ".join(row_only))
             )
-        network = build_network(w, b, activation, model)
+        network = build_network(w, b, activation, model, dtype)
         if x is None or x == "-":
             from .stream import run_stream
 
@@ -529,6 +551,7 @@ def check(
     ] = None,
     format: Annotated[VerdictFormat | None, format_option()] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code says.")] = False,
+    dtype: DtypeOption = Dtype.float64,
     color: ColorOption = Color.auto,
     lang: LangOption = None,
     index_base: IndexBaseOption = 1,
@@ -564,6 +587,7 @@ def check(
                 b,
                 activation,
                 model,
+                dtype,
                 expect,
                 tol,
                 rtol,
@@ -594,7 +618,7 @@ def check(
                 )
             )
         render.check("verdict", chosen, view)
-        network = build_network(w, b, activation, model)
+        network = build_network(w, b, activation, model, dtype)
         if x is None or x == "-":
             raise NeuronError(
                 message("check takes one input row with -x (e.g. -x 1,2,3), or a sheet with --answers", LANG)
@@ -636,6 +660,7 @@ def grade_answers(
     b: str | None,
     activation: str | None,
     model: str | None,
+    dtype: Dtype,
     expect: list[str] | None,
     tol: float | None,
     rtol: float | None,
@@ -669,7 +694,7 @@ def grade_answers(
     if lr is not None and not math.isfinite(lr):
         raise NeuronError(message("--lr must be a finite number, got {value}", LANG, value=lr))
     render.check("answers", chosen, view)
-    network = build_network(w, b, activation, model)
+    network = build_network(w, b, activation, model, dtype)
     inputs = None
     if x is not None:
         rows = input_rows(x, network)
@@ -733,6 +758,7 @@ def truth_table(
     ] = None,
     format: Annotated[TruthFormat | None, format_option()] = None,
     digits: DigitsOption = None,
+    dtype: DtypeOption = Dtype.float64,
     color: ColorOption = Color.auto,
     lang: LangOption = None,
     index_base: IndexBaseOption = 1,
@@ -756,7 +782,7 @@ def truth_table(
         view = make_view(digits, color, index_base)
         chosen = chosen_format(format)
         render.check("truth_table", chosen, view)
-        table = tabulate(build_network(w, b, activation, model), gate.value if gate else None)
+        table = tabulate(build_network(w, b, activation, model, dtype), gate.value if gate else None)
         render.write("truth_table", table, view, chosen, sys.stdout)
         sys.stdout.flush()
     if not table.passed:
@@ -1017,7 +1043,7 @@ def training_network(
 ) -> Network:
     """The network to train: -w/-b/-a, or a model file whose layers may give units (sized from the data)."""
     if model is None:
-        return build_network(w, b, a, None)
+        return described_network(w, b, a, None)
     given = [name for name, value in (("-w", w), ("-b", b), ("-a", a)) if value is not None]
     if given:
         raise NeuronError(
@@ -1028,6 +1054,39 @@ def training_network(
     # No header: the inputs are what the outputs leave of a row, and the outputs do not depend on the inputs.
     outputs = load_model(model, 1, seed).output_size
     return load_model(model, max(dataset.width - outputs, 1), seed)
+
+
+# ---------------------------------------------------------------- inspect
+
+
+@app.command()
+def inspect(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A model file: .keras, .h5, or neuron's JSON or TOML.")],
+    format: Annotated[InspectFormat | None, format_option()] = None,
+    color: ColorOption = Color.auto,
+    lang: LangOption = None,
+) -> None:
+    """A model file's layers, shapes, activations and parameter counts, as Keras's model.summary() shows them;
+    --format json converts it to a neuron model file.
+
+    Keras files are read without Keras (h5py reads the HDF5): InputLayer, Dense, Activation, Dropout and a
+    Sequential inside; any other layer is refused with its class name.
+
+    \b
+    Examples:
+      neuron inspect model.keras
+      neuron inspect model.h5 --format json > model.json
+      neuron compute --model model.keras -x 1,2,3
+    """
+    with user_errors():
+        from . import render
+        from .keras_files import model_summary
+
+        view = make_view(None, color)
+        chosen = chosen_format(format)
+        render.check("inspect", chosen, view)
+        render.write("inspect", model_summary(file), view, chosen, sys.stdout)
+        sys.stdout.flush()
 
 
 # ---------------------------------------------------------------- the program

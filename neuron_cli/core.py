@@ -90,23 +90,33 @@ class Layer:
     def output_size(self) -> int:
         return self.activation.output_size(self.neurons)
 
+    @property
+    def dtype(self) -> np.dtype:
+        """float64, or float32 for Keras's own arithmetic (`--dtype float32`): every step is rounded to it."""
+        return self.weights.dtype
+
+    def astype(self, dtype: type) -> Layer:
+        return replace(self, weights=self.weights.astype(dtype), bias=self.bias.astype(dtype))
+
     def z(self, inputs: Array) -> Array:
         with np.errstate(all="ignore"):
             return weighted_sums(inputs, self.weights) + self.bias
 
     def __call__(self, inputs: Array) -> Array:
         """The outputs for one input row (m,) or for a block of rows (rows, m)."""
-        return self.activation(self.z(np.asarray(inputs, dtype=np.float64)))
+        z = self.z(np.asarray(inputs, dtype=self.dtype))
+        return self.activation(z).astype(self.dtype, copy=False)
 
     def forward(self, inputs: Array) -> LayerPass:
         """Every step for one input row (inputs,), or for a block of rows (rows, inputs) at once: products,
         sums, z, each neuron's value and the outputs, each with the block's rows first."""
-        x = np.asarray(inputs, dtype=np.float64)
+        x = np.asarray(inputs, dtype=self.dtype)
         with np.errstate(all="ignore"):
             products = x[..., None, :] * self.weights
             sums = weighted_sums(x, self.weights)
             z = sums + self.bias
-        return LayerPass(self, x, products, sums, z, self.activation.neuron_values(z), self.activation(z))
+        values = self.activation.neuron_values(z).astype(self.dtype, copy=False)
+        return LayerPass(self, x, products, sums, z, values, self.activation(z).astype(self.dtype, copy=False))
 
 
 def broadcast_bias(bias: float | Sequence[float] | Array, neurons: int) -> Array:
@@ -188,12 +198,16 @@ class Network:
             takes = f"each neuron has {expected} weight{'s' if expected != 1 else ''}"
         raise NeuronError(f"{where} has {count} value{'s' if count != 1 else ''} but {takes}")
 
+    def astype(self, dtype: type) -> Network:
+        """The same network computing in another float type (float32: Keras's default arithmetic)."""
+        return Network(tuple(layer.astype(dtype) for layer in self.layers))
+
     def __call__(self, inputs: Array) -> Array:
-        """The final outputs for one input row or a block of rows."""
+        """The final outputs for one input row or a block of rows (in float64, whatever the arithmetic)."""
         values = np.asarray(inputs, dtype=np.float64)
         for layer in self.layers:
             values = layer(values)
-        return values
+        return values.astype(np.float64, copy=False)
 
     def forward(self, inputs: Array) -> NetworkPass:
         passes = []

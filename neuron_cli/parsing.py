@@ -225,6 +225,12 @@ def load_model(path_text: str, input_size: int | None = None, seed: int = 0) -> 
     """A stack of layers from a JSON or TOML model file (see the README for its keys). Layers that give `units`
     instead of weights start as Keras's do, from `seed`; the first needs `input_size` (from the data)."""
     path = Path(path_text[1:] if is_file_reference(path_text) else path_text)
+    from .keras_files import is_keras_file
+
+    if is_keras_file(str(path)):
+        from .keras_files import read_keras
+
+        return read_keras(str(path)).network()
     content = read_text(path, "--model")
     if path.suffix.lower() == ".toml":
         try:
@@ -339,6 +345,14 @@ def save_model_file(network: Network, path_text: str, option: str = "--save-mode
     for number, layer in enumerate(network.layers, start=1):
         if not (np.isfinite(layer.weights).all() and np.isfinite(layer.bias).all()):
             raise NeuronError(f"{option}: layer {number} has weights that are not finite; nothing was written")
+    if Path(path_text).suffix.lower() == ".keras":
+        from .keras_files import keras_file_bytes
+
+        try:
+            replace_file(path_text, keras_file_bytes(network), option)
+        except NeuronError as problem:
+            raise NeuronError(f"{option}: {problem}") from None
+        return
     document = model_document(network)
     if Path(path_text).suffix.lower() == ".toml":
         text = ""

@@ -14,7 +14,7 @@ COMMANDS = sorted(command.name for command in typer.main.get_group(app).commands
 
 
 def test_commands_are_the_contracts():
-    assert COMMANDS == ["activations", "check", "compute", "diagram", "plot", "train", "truth-table"]
+    assert COMMANDS == ["activations", "check", "compute", "diagram", "inspect", "plot", "train", "truth-table"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -37,7 +37,10 @@ def readme_files():
     """The files the README shows under a name (```csv class.csv), which its examples then read."""
     import re
 
-    return dict((name, text) for name, text in re.findall(r"```\w+ ([\w.]+)\n(.*?)```", README, re.S))
+    files = dict(re.findall(r"```\w+ ([\w.]+)\n(.*?)```", README, re.S))
+    keras = Path(__file__).parent / "fixtures" / "keras"
+    files.update({path.name: path.read_bytes() for path in keras.iterdir() if path.suffix in (".keras", ".h5")})
+    return files
 
 
 def console_examples():
@@ -59,7 +62,7 @@ def console_examples():
 
     # Commands that need files, other programs or a pipe are shown for the reader, not run here.
     def runnable(command):
-        named = re.findall(r"[\w.]+\.(?:csv|json|toml)\b", command)
+        named = re.findall(r"[\w.]+\.(?:csv|json|toml|keras|h5)\b", command)
         return not re.search(r"[|<>@$]|;\s", command) and all(name in files for name in named)
 
     return [(c, s) for c, s in examples if c.startswith("neuron ") and runnable(c)]
@@ -69,8 +72,8 @@ def console_examples():
 def test_the_readme_examples_print_what_they_show(neuron, command, shown, tmp_path, monkeypatch):
     import shlex
 
-    for name, text in readme_files().items():
-        (tmp_path / name).write_text(text)
+    for name, content in readme_files().items():
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
     monkeypatch.chdir(tmp_path)
     run = neuron(*shlex.split(command)[1:])
     assert run.out + run.err == shown

@@ -144,6 +144,7 @@ KINDS: dict[str, Kind] = {
         {f: _from("training", f"training_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)},
         whole=frozenset({Format.table, Format.plain}),
     ),
+    "inspect": Kind({f: _from("inspect", f"inspect_{f.value}") for f in (Format.table, Format.json, Format.plain)}),
     "values": Kind({f: _catalogue(f"values_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)}),
 }
 

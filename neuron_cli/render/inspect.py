@@ -1,0 +1,52 @@
+"""A model file's layers as Keras's `model.summary()` shows them, or converted to a neuron model file."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from ..messages import message
+from . import View
+
+
+def _rows(model: Any) -> list[list[Any]]:
+    rows = []
+    for layer in model.layers:
+        where = f"{layer.within}/" if layer.within else ""
+        shape = f"(None, {layer.output_shape})" if layer.output_shape is not None else "?"
+        rows.append([f"{where}{layer.name} ({layer.class_name})", shape, str(layer.params), layer.activation or "-"])
+    return rows
+
+
+def _totals(model: Any, view: View) -> str:
+    return message(
+        "inputs: {inputs}; total params: {params} ({dtype} weights)",
+        view,
+        inputs=model.input_size,
+        params=model.params,
+        dtype=model.dtype,
+    )
+
+
+def inspect_table(model: Any, view: View, out: IO[str]) -> None:
+    from rich.text import Text
+
+    from .tables import Column, fitted, make_console
+
+    console = make_console(out, color=view.color, width=view.width)
+    columns = [Column(message("Layer (type)", view), key=True), Column(message("Output Shape", view), key=True)]
+    columns += [Column(message("Param #", view)), Column(message("activation", view), key=True)]
+    console.print(fitted(message("Model: {name}", view, name=model.name), columns, _rows(model), view, console.width))
+    console.print(Text(_totals(model, view)))
+
+
+def inspect_plain(model: Any, view: View, out: IO[str]) -> None:
+    lines = ["\t".join(row) for row in _rows(model)]
+    out.write("\n".join([*lines, _totals(model, view)]) + "\n")
+
+
+def inspect_json(model: Any, view: View, out: IO[str]) -> None:
+    """The model as a neuron model file (what compute --model reads)."""
+    from ..parsing import model_document
+
+    out.write(json.dumps(model_document(model.network()), indent=2, allow_nan=False) + "\n")
