@@ -35,7 +35,9 @@ def neuron():
 
     def run(*args: str, stdin: bytes | str | None = None, env: dict | None = None, timeout: float = 120) -> Run:
         data = stdin.encode() if isinstance(stdin, str) else stdin
-        environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+        # What the output depends on is pinned: no terminal width from the caller, English unless asked.
+        inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "LANG", "LC_ALL")}
+        environment = {**inherited, "NO_COLOR": "1", "NEURON_LANG": "en", **(env or {})}
         completed = subprocess.run(
             [*neuron_command(), *args],
             input=data if data is not None else b"",
