@@ -682,7 +682,7 @@ def lookup(name: str) -> Activation:
 
     near = difflib.get_close_matches(key, list(_BY_NAME), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(near)}?" if near else "; `neuron activations` lists them all"
-    raise NeuronError(f"unknown activation {name!r}{hint}")
+    raise NeuronError("unknown activation {name!r}{hint}", name=name, hint=hint)
 
 
 @dataclass(frozen=True)
@@ -725,7 +725,11 @@ class ActivationSpec:
 
     def check_size(self, neurons: int) -> None:
         if self.activation.halves_layer and neurons % 2:
-            raise NeuronError(f"{self.name} needs an even number of neurons (it halves them); this layer has {neurons}")
+            raise NeuronError(
+                "{name} needs an even number of neurons (it halves them); this layer has {neurons}",
+                name=self.name,
+                neurons=neurons,
+            )
 
     def __call__(self, z: Array) -> Array:
         with np.errstate(all="ignore"):
@@ -782,19 +786,27 @@ def bind(activation: Activation, given: Mapping[str, Value]) -> ActivationSpec:
     for key in given:
         if key not in known:
             offered = ", ".join(known) if known else "none"
-            raise NeuronError(f"{activation.name} has no parameter {key} (its parameters: {offered})")
+            raise NeuronError(
+                "{name} has no parameter {key} (its parameters: {offered})",
+                name=activation.name,
+                key=key,
+                offered=offered,
+            )
     missing = [param.name for param in activation.params if param.required and param.name not in given]
     if missing:
         example = ",".join(f"{name}=0" for name in missing)
         raise NeuronError(
-            f"activation {activation.name} needs {' and '.join(missing)}: write e.g. {activation.name}:{example}"
+            "activation {name} needs {items}: write e.g. {name}:{example}",
+            name=activation.name,
+            items=" and ".join(missing),
+            example=example,
         )
     values = tuple((param.name, given.get(param.name, param.default)) for param in activation.params)
     spec = ActivationSpec(activation, values)
     if activation.validate is not None:
         problem = activation.validate(spec.params)
         if problem:
-            raise NeuronError(f"activation {activation.name}: {problem}")
+            raise NeuronError("activation {name}: {problem}", name=activation.name, problem=problem)
     return spec
 
 
@@ -804,7 +816,9 @@ def get(spec: str | ActivationSpec) -> ActivationSpec:
         return spec
     name, _, rest = spec.partition(":")
     if not name.strip():
-        raise NeuronError(f"activation {spec!r} has no name; write e.g. relu or leaky_relu:negative_slope=0.1")
+        raise NeuronError(
+            "activation {spec!r} has no name; write e.g. relu or leaky_relu:negative_slope=0.1", spec=spec
+        )
     activation = lookup(name)
     kinds = {param.name: param.kind for param in activation.params}
     given: dict[str, Value] = {}
@@ -812,9 +826,14 @@ def get(spec: str | ActivationSpec) -> ActivationSpec:
         key, equals, text = item.partition("=")
         key = normalise_name(key)
         if not equals or not key or not text.strip():
-            raise NeuronError(f"activation {spec!r}: {item!r} should read key=value, e.g. {_example(activation)}")
+            raise NeuronError(
+                "activation {spec!r}: {item!r} should read key=value, e.g. {example}",
+                spec=spec,
+                item=item,
+                example=_example(activation),
+            )
         if key in given:
-            raise NeuronError(f"activation {spec!r} gives {key} twice")
+            raise NeuronError("activation {spec!r} gives {key} twice", spec=spec, key=key)
         given[key] = _parameter_value(text, kinds.get(key, "number"), f"{activation.name}'s {key}")
     return bind(activation, given)
 
@@ -831,7 +850,7 @@ def _parameter_value(text: str, kind: str, where: str) -> Value:
             return True
         if word in ("false", "0", "no"):
             return False
-        raise NeuronError(f"{where} takes true or false, got {text.strip()!r}")
+        raise NeuronError("{where} takes true or false, got {strip!r}", where=where, strip=text.strip())
     if kind == "number_or_none" and word in ("none", "null"):
         return None
     return parse_number(text, where)

@@ -283,7 +283,7 @@ def described_network(w: list[str] | None, b: str | None, a: str | None, model: 
 
 def input_rows(x: str, network: Network) -> np.ndarray:
     rows = parse_inputs(x)
-    network.check_inputs(rows.shape[1], "-x" if rows.shape[0] == 1 else f"-x ({x[1:]}), each row")
+    network.check_inputs(rows.shape[1], "-x" if rows.shape[0] == 1 else message("-x ({file}), each row", file=x[1:]))
     return rows
 
 
@@ -1113,6 +1113,9 @@ def run() -> None:
     if sys.stderr is not None and hasattr(sys.stderr, "reconfigure"):
         sys.stderr.reconfigure(errors="backslashreplace")
     LANG = chosen_language(sys.argv[1:])
+    from .messages import use
+
+    use(LANG)
     try:
         command = typer.main.get_command(app)
         if LANG != "en":

@@ -49,7 +49,9 @@ class Layer:
         """A layer from plain numbers: one neuron's weights (a flat list) or a row per neuron."""
         matrix = np.array(weights, dtype=np.float64, ndmin=2)
         if matrix.ndim != 2 or matrix.size == 0:
-            raise NeuronError(f"weights must be a non-empty list of rows (neurons x inputs), got shape {matrix.shape}")
+            raise NeuronError(
+                "weights must be a non-empty list of rows (neurons x inputs), got shape {shape}", shape=matrix.shape
+            )
         spec = get(activation)
         spec.check_size(matrix.shape[0])
         bias_values = broadcast_bias(bias, matrix.shape[0])
@@ -125,8 +127,10 @@ def broadcast_bias(bias: float | Sequence[float] | Array, neurons: int) -> Array
         return np.full(neurons, values[0])
     if values.size != neurons:
         raise NeuronError(
-            f"b has {values.size} values but the layer has {neurons} neuron{'s' if neurons != 1 else ''}; "
-            "give one bias shared by all, or one per neuron"
+            "b has {size} values but the layer has {neurons} neuron{s}; give one bias shared by all, or one per neuron",
+            size=values.size,
+            neurons=neurons,
+            s="s" if neurons != 1 else "",
         )
     return values
 
@@ -175,8 +179,12 @@ class Network:
         for number, (before, after) in enumerate(zip(self.layers, self.layers[1:]), start=2):
             if after.input_size != before.output_size:
                 raise NeuronError(
-                    f"layer {number} takes {after.input_size} inputs but layer {number - 1} gives "
-                    f"{before.output_size} outputs; the sizes of neighbouring layers must chain"
+                    "layer {number} takes {input_size} inputs but layer {number2} gives {output_size} outputs; "
+                    "the sizes of neighbouring layers must chain",
+                    number=number,
+                    input_size=after.input_size,
+                    number2=number - 1,
+                    output_size=before.output_size,
                 )
 
     @property
@@ -196,7 +204,13 @@ class Network:
             takes = f"the model's first layer takes {expected} input{'s' if expected != 1 else ''}"
         else:
             takes = f"each neuron has {expected} weight{'s' if expected != 1 else ''}"
-        raise NeuronError(f"{where} has {count} value{'s' if count != 1 else ''} but {takes}")
+        raise NeuronError(
+            "{where} has {count} value{s} but {takes}",
+            where=where,
+            count=count,
+            s="s" if count != 1 else "",
+            takes=takes,
+        )
 
     def astype(self, dtype: type) -> Network:
         """The same network computing in another float type (float32: Keras's default arithmetic)."""
@@ -298,14 +312,19 @@ class NetworkPass:
     def train_step(self, targets: Array, loss: str = "half_sse", rate: float = 0.1) -> TrainingStep:
         """One step of gradient descent on this pass's one input row."""
         if self.inputs.ndim != 1:
-            raise NeuronError(f"a training step takes one input row, not a block of {len(self.inputs)}")
+            raise NeuronError(
+                "a training step takes one input row, not a block of {inputs_count}", inputs_count=len(self.inputs)
+            )
         targets = np.asarray(targets, dtype=np.float64).reshape(-1)
         outputs = self.outputs
         if targets.size != outputs.size:
             raise NeuronError(
-                f"--target has {targets.size} value{'s' if targets.size != 1 else ''} but the "
-                f"{'network' if len(self.passes) > 1 else 'layer'} has {outputs.size} output"
-                f"{'s' if outputs.size != 1 else ''}; give one target per output"
+                "--target has {size} value{s} but the {s2} has {size2} output{s3}; give one target per output",
+                size=targets.size,
+                s="s" if targets.size != 1 else "",
+                s2="network" if len(self.passes) > 1 else "layer",
+                size2=outputs.size,
+                s3="s" if outputs.size != 1 else "",
             )
         loss_value, gradient = loss_and_gradient(loss, outputs, targets)
         last = self.passes[-1].layer.activation
@@ -360,7 +379,7 @@ def row_losses(loss: str, outputs: Array, targets: Array) -> tuple[Array, Array]
             by_share = np.where(inside, -targets / clipped, 0.0)  # dL/d(share)
             # share_m = y_m / S: dL/dy_j = (dL/dshare_j - sum_m dL/dshare_m * share_m) / S
             return value, (by_share - np.sum(by_share * shares, axis=-1, keepdims=True)) / total
-    raise NeuronError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    raise NeuronError("unknown loss {loss!r}; choose one of {items}", loss=loss, items=", ".join(LOSSES))
 
 
 # ---------------------------------------------------------------- an activation without weights
@@ -400,7 +419,9 @@ def truth_inputs(count: int) -> Array:
     """Every 0/1 combination of `count` inputs, one a row, counting up in binary (x1 is the highest bit)."""
     if not 1 <= count <= MAX_TRUTH_INPUTS:
         raise NeuronError(
-            f"a truth table takes 1 to {MAX_TRUTH_INPUTS} inputs (2^{MAX_TRUTH_INPUTS} rows); this neuron has {count}"
+            "a truth table takes 1 to {MAX_TRUTH_INPUTS} inputs (2^{MAX_TRUTH_INPUTS} rows); this neuron has {count}",
+            MAX_TRUTH_INPUTS=MAX_TRUTH_INPUTS,
+            count=count,
         )
     numbers = np.arange(2**count)[:, None]
     return ((numbers >> np.arange(count - 1, -1, -1)) & 1).astype(np.float64)
@@ -409,7 +430,7 @@ def truth_inputs(count: int) -> Array:
 def gate_outputs(gate: str, inputs: Array) -> Array:
     """What the logic gate gives on each row of 0/1 inputs, as 0.0 or 1.0."""
     if gate not in GATES:
-        raise NeuronError(f"unknown gate {gate!r}; choose one of {', '.join(GATES)}")
+        raise NeuronError("unknown gate {gate!r}; choose one of {items}", gate=gate, items=", ".join(GATES))
     ones = inputs.sum(axis=1)
     return GATES[gate][1](ones, inputs.shape[1]).astype(np.float64)
 

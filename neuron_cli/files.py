@@ -30,7 +30,10 @@ def replace_file(path_text: str, content: str | bytes, option: str) -> None:
     except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
         reason = getattr(problem, "strerror", None) or str(problem)
         raise NeuronError(
-            f"{option}: cannot write {str(path)!r}: {reason}; the old file, if any, is unchanged"
+            "{option}: cannot write {path!r}: {reason}; the old file, if any, is unchanged",
+            option=option,
+            path=path,
+            reason=reason,
         ) from None
     finally:
         if temporary is not None:

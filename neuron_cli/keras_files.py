@@ -67,12 +67,15 @@ class KerasModel:
         for layer in self.layers:
             if layer.class_name == "Dense":
                 if layer.kernel is None:
-                    raise NeuronError(f"Dense layer {layer.name!r} has no weights")
+                    raise NeuronError("Dense layer {name!r} has no weights", name=layer.name)
                 bias = layer.bias if layer.bias is not None else 0.0
                 layers.append(Layer.create(layer.kernel.T, bias, layer.activation or "linear", layer.bias is not None))
             elif layer.class_name in ACTIVATION_LAYERS and layer.activation not in ("", "linear"):
                 if not layers:
-                    raise NeuronError(f"the model starts with {layer.class_name}; neuron needs a Dense layer first")
+                    raise NeuronError(
+                        "the model starts with {class_name}; neuron needs a Dense layer first",
+                        class_name=layer.class_name,
+                    )
                 last = layers[-1]
                 if last.activation.name == "linear" and not last.activation.values:
                     layers[-1] = Layer.create(last.weights, last.bias, layer.activation, last.use_bias)
@@ -93,21 +96,32 @@ def read_keras(path_text: str, where: str = "--model") -> KerasModel:
     try:
         size = path.stat().st_size
         if size > MAX_FILE:
-            raise NeuronError(f"{where}: {path} is {size} bytes; model files are read up to {MAX_FILE} bytes")
+            raise NeuronError(
+                "{where}: {path} is {size} bytes; model files are read up to {MAX_FILE} bytes",
+                where=where,
+                path=path,
+                size=size,
+                MAX_FILE=MAX_FILE,
+            )
         data = path.read_bytes()
     except (OSError, ValueError) as problem:
         reason = getattr(problem, "strerror", None) or str(problem)
-        raise NeuronError(f"{where}: cannot read {str(path)!r}: {reason}") from None
+        raise NeuronError("{where}: cannot read {path!r}: {reason}", where=where, path=path, reason=reason) from None
     try:
         if data.startswith(b"PK"):
             return _read_keras_zip(data, path)
         if data.startswith(b"\x89HDF"):
             return _read_h5(data, path)
     except NeuronError as problem:
-        raise NeuronError(f"{where}: {path}: {problem}") from None
+        raise NeuronError("{where}: {path}: {problem}", where=where, path=path, problem=problem) from None
     except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile, json.JSONDecodeError) as problem:
-        raise NeuronError(f"{where}: {path} is not a Keras model file neuron can read ({problem})") from None
-    raise NeuronError(f"{where}: {path} is neither a .keras zip nor an HDF5 file")
+        raise NeuronError(
+            "{where}: {path} is not a Keras model file neuron can read ({problem})",
+            where=where,
+            path=path,
+            problem=problem,
+        ) from None
+    raise NeuronError("{where}: {path} is neither a .keras zip nor an HDF5 file", where=where, path=path)
 
 
 def _h5py() -> Any:
@@ -127,7 +141,7 @@ def _read_keras_zip(data: bytes, path: Path) -> KerasModel:
         config = json.loads(archive.read("config.json"))
         weights = archive.read("model.weights.h5")
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as problem:
-        raise NeuronError(f"the .keras zip is damaged ({problem})") from None
+        raise NeuronError("the .keras zip is damaged ({problem})", problem=problem) from None
     h5py = _h5py()
     with h5py.File(io.BytesIO(weights), "r") as store:
         model = _model_from_config(config, path)
@@ -170,7 +184,9 @@ def _model_from_config(config: Any, path: Path) -> KerasModel:
         raise NeuronError("its config is not a model")
     class_name = config.get("class_name")
     if class_name != "Sequential":
-        raise NeuronError(f"it holds a {class_name} model; neuron reads Sequential models (of Dense layers)")
+        raise NeuronError(
+            "it holds a {class_name} model; neuron reads Sequential models (of Dense layers)", class_name=class_name
+        )
     settings = config.get("config", {})
     model = KerasModel(settings.get("name", path.stem), None)
     _add_layers(model, settings, "")
@@ -202,7 +218,9 @@ def _add_layers(model: KerasModel, settings: dict[str, Any], within: str) -> Non
         if class_name == "Dense":
             units = layer_config.get("units")
             if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-                raise NeuronError(f"Dense layer {name!r} has units {units!r}, not a number of neurons")
+                raise NeuronError(
+                    "Dense layer {name!r} has units {units!r}, not a number of neurons", name=name, units=units
+                )
             model.layers.append(
                 KerasLayer(name, "Dense", _activation(layer_config.get("activation")), int(units), within=within)
             )
@@ -213,8 +231,10 @@ def _add_layers(model: KerasModel, settings: dict[str, Any], within: str) -> Non
             model.layers.append(KerasLayer(name, class_name, spec, within=within))
         else:
             raise NeuronError(
-                f"it has a {class_name} layer ({name!r}); neuron reads InputLayer, Dense, Activation, "
-                "Dropout and Sequential"
+                "it has a {class_name} layer ({name!r}); neuron reads InputLayer, Dense, Activation, Dropout and "
+                "Sequential",
+                class_name=class_name,
+                name=name,
             )
 
 
@@ -225,7 +245,7 @@ def _activation(value: Any) -> str:
     if isinstance(value, str):
         return _checked(value)
     if not isinstance(value, dict):
-        raise NeuronError(f"its activation {value!r} is not one neuron knows")
+        raise NeuronError("its activation {value!r} is not one neuron knows", value=value)
     class_name, settings = value.get("class_name"), value.get("config") or {}
     if class_name == "function":
         return _checked(str(settings))
@@ -243,14 +263,14 @@ def _activation(value: Any) -> str:
         return f"elu:alpha={float(settings.get('alpha', 1.0))!r}"
     if class_name == "Softmax":
         return "softmax"
-    raise NeuronError(f"its activation {class_name} is not one neuron knows")
+    raise NeuronError("its activation {class_name} is not one neuron knows", class_name=class_name)
 
 
 def _checked(name: str) -> str:
     try:
         return get(name).label
     except NeuronError as problem:
-        raise NeuronError(f"its activation: {problem}") from None
+        raise NeuronError("its activation: {problem}", problem=problem) from None
 
 
 def _attach_weights(model: KerasModel, arrays: Any, nested_paths: bool) -> None:
@@ -269,14 +289,22 @@ def _attach_weights(model: KerasModel, arrays: Any, nested_paths: bool) -> None:
         if layer.class_name == "Dense":
             found = arrays(layer, position)
             if not found:
-                raise NeuronError(f"the weights of Dense layer {layer.name!r} are missing")
+                raise NeuronError("the weights of Dense layer {name!r} are missing", name=layer.name)
             kernel = np.asarray(found[0], dtype=np.float64)
             if kernel.ndim != 2 or kernel.shape[1] != layer.units:
-                raise NeuronError(f"Dense layer {layer.name!r} has a kernel of shape {kernel.shape}")
+                raise NeuronError(
+                    "Dense layer {name!r} has a kernel of shape {shape}", name=layer.name, shape=kernel.shape
+                )
             layer.kernel = kernel
             layer.bias = np.asarray(found[1], dtype=np.float64).reshape(-1) if len(found) > 1 else None
             if size is not None and kernel.shape[0] != size:
-                raise NeuronError(f"Dense layer {layer.name!r} takes {kernel.shape[0]} inputs but gets {size}")
+                raise NeuronError(
+                    "Dense layer {name!r} takes {shape2} inputs but gets {size}",
+                    name=layer.name,
+                    shape=kernel.shape,
+                    shape2=kernel.shape[0],
+                    size=size,
+                )
             if model.input_size is None:
                 model.input_size = kernel.shape[0]
             layer.params = kernel.size + (layer.bias.size if layer.bias is not None else 0)
@@ -317,7 +345,11 @@ KERAS_ACTIVATION_LAYERS = {
 def _keras_activation(spec: ActivationSpec, layer_number: int) -> Any:
     """An activation as Keras's Dense serializes it: its name, or for parameters a layer object."""
     if spec.activation.perceptron:
-        raise NeuronError(f"layer {layer_number}'s {spec.name} is not a Keras activation; a .keras file cannot hold it")
+        raise NeuronError(
+            "layer {layer_number}'s {name} is not a Keras activation; a .keras file cannot hold it",
+            layer_number=layer_number,
+            name=spec.name,
+        )
     if spec.label == spec.name:
         return spec.name
     if spec.name in KERAS_ACTIVATION_LAYERS:
@@ -329,8 +361,10 @@ def _keras_activation(spec: ActivationSpec, layer_number: int) -> Any:
             "registered_name": None,
         }
     raise NeuronError(
-        f"layer {layer_number}'s {spec.label} has parameters a Keras Dense activation cannot carry; "
-        "a .keras file can hold it with its defaults only"
+        "layer {layer_number}'s {label} has parameters a Keras Dense activation cannot carry; a .keras file "
+        "can hold it with its defaults only",
+        layer_number=layer_number,
+        label=spec.label,
     )
 
 
@@ -393,7 +427,7 @@ def keras_file_bytes(network: Network, name: str = "sequential") -> bytes:
                 }
             )
             if layer.activation.activation.halves_layer:
-                raise NeuronError(f"layer {number}'s glu halves the layer, which a Keras Dense cannot do")
+                raise NeuronError("layer {number}'s glu halves the layer, which a Keras Dense cannot do", number=number)
             group = store.create_group(f"layers/{own}/vars")
             group.attrs["name"] = own
             group.create_dataset("0", data=layer.weights.T.astype(np.float64))

@@ -10,6 +10,12 @@ from typing import Any
 
 LANGUAGES = ("en", "ko")
 KOREAN: dict[str, str] = {}  # filled from messages_ko.py on first use, so English never pays for it
+CURRENT = ["en"]  # the language of this run, set once by the command line before any work
+
+
+def use(lang: str) -> None:
+    """Write every message from now on in `lang` (en or ko)."""
+    CURRENT[0] = lang if lang in LANGUAGES else "en"
 
 
 def language(given: str | None = None) -> str:
@@ -31,19 +37,22 @@ def _korean() -> dict[str, str]:
     return KOREAN
 
 
-def message(text: str, lang: Any = "en", **values: Any) -> str:
-    """The sentence `text` in the language `lang` (a code, or anything with a `.lang`), its placeholders filled."""
-    code = getattr(lang, "lang", lang)
+def message(text: str, lang: Any = None, /, **values: Any) -> str:
+    """The sentence `text` in the language `lang` (a code, anything with a `.lang`, or None: the run's), its
+    placeholders filled. A `row_name` value is a noun of the catalogue and is translated with it."""
+    code = getattr(lang, "lang", lang) or CURRENT[0]
     if code == "ko":
         text = _korean().get(text, text)
+        if isinstance(values.get("row_name"), str):
+            values["row_name"] = NOUNS_KO.get(values["row_name"], values["row_name"])
     return text.format(**values) if values else text
 
 
 NOUNS_KO = {"input": "입력", "neuron": "뉴런", "output": "출력", "weight": "가중치", "value": "값", "row": "행"}
 
 
-def plural(count: int, noun: str, lang: Any = "en") -> str:
+def plural(count: int, noun: str, lang: Any = None, /) -> str:
     """`1 input`, `3 inputs`; in Korean `입력 3개`."""
-    if getattr(lang, "lang", lang) == "ko":
+    if (getattr(lang, "lang", lang) or CURRENT[0]) == "ko":
         return f"{NOUNS_KO.get(noun, noun)} {count}개"
     return f"{count} {noun}{'' if count == 1 else 's'}"

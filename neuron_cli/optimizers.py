@@ -43,7 +43,7 @@ class SGD(Optimizer):
     def __init__(self, rate: float | None = None, momentum: float = 0.0, nesterov: bool = False) -> None:
         super().__init__(rate)
         if not 0.0 <= momentum <= 1.0:
-            raise NeuronError(f"--momentum must be from 0 to 1, got {momentum}")
+            raise NeuronError("--momentum must be from 0 to 1, got {momentum}", momentum=momentum)
         self.momentum, self.nesterov = momentum, nesterov
         self.momentums: list[Array] = []
 
@@ -116,7 +116,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Adam, R
 def make_optimizer(name: str, rate: float | None = None, momentum: float = 0.0, nesterov: bool = False) -> Optimizer:
     """An optimizer by its Keras name, with Keras's defaults; momentum and nesterov belong to sgd alone."""
     if name not in OPTIMIZERS:
-        raise NeuronError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+        raise NeuronError("unknown optimizer {name!r}; choose one of {items}", name=name, items=", ".join(OPTIMIZERS))
     if name != "sgd" and (momentum or nesterov):
         raise NeuronError("--momentum and --nesterov belong to --optimizer sgd")
     if name == "sgd":

@@ -11,6 +11,7 @@ import numpy as np
 from .activations import ActivationSpec, get
 from .core import Layer, Network
 from .errors import NeuronError
+from .messages import message
 from .syntax import parse_number
 
 Array = np.ndarray
@@ -28,10 +29,12 @@ def parse_vector(text: str, where: str) -> Array:
     """Numbers separated by commas and/or white space, e.g. `1,2,3`, `1 2 3`, `-1, .5, 2e-3`."""
     fields = split_values(text)
     if fields == [""]:
-        raise NeuronError(f"{where} is empty; give numbers separated by commas, e.g. 1,2,3")
+        raise NeuronError("{where} is empty; give numbers separated by commas, e.g. 1,2,3", where=where)
     return np.array(
         [
-            parse_number(field, f"{where}, value {number}" if len(fields) > 1 else where)
+            parse_number(
+                field, message("{where}, value {number}", where=where, number=number) if len(fields) > 1 else where
+            )
             for number, field in enumerate(fields, start=1)
         ],
         dtype=np.float64,
@@ -47,7 +50,13 @@ def parse_matrix(text: str, where: str, row_name: str = "neuron") -> Array:
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     rows = [row for line in lines or [""] for row in line.split(";")]
     vectors = [
-        parse_vector(row, f"{where}, {row_name} {n}" if len(rows) > 1 else where) for n, row in enumerate(rows, 1)
+        parse_vector(
+            row,
+            message("{where}, {row_name} {number}", where=where, row_name=row_name, number=n)
+            if len(rows) > 1
+            else where,
+        )
+        for n, row in enumerate(rows, 1)
     ]
     return stack_rows(vectors, where, row_name)
 
@@ -57,8 +66,14 @@ def stack_rows(rows: list[Array], where: str, row_name: str = "neuron") -> Array
     for number, row in enumerate(rows, start=1):
         if row.size != width:
             raise NeuronError(
-                f"{where}: {row_name} 1 has {width} value{'s' if width != 1 else ''} but {row_name} {number} has "
-                f"{row.size}; every {row_name} needs as many"
+                "{where}: {row_name} 1 has {width} value{s} but {row_name} {number} has {size}; every {row_name} "
+                "needs as many",
+                where=where,
+                row_name=row_name,
+                width=width,
+                s="s" if width != 1 else "",
+                number=number,
+                size=row.size,
             )
     return np.vstack(rows)
 
@@ -80,11 +95,15 @@ def read_file_values(text: str, where: str, row_name: str = "neuron") -> Array:
         try:
             data = np.load(io.BytesIO(read_bytes(path, where)), allow_pickle=False)
         except ValueError as problem:
-            message = "holds Python objects (pickles are refused)" if "pickle" in str(problem) else "is not a .npy file"
-            raise NeuronError(f"{where}: {path} {message}: {problem}") from None
+            reason = "holds Python objects (pickles are refused)" if "pickle" in str(problem) else "is not a .npy file"
+            raise NeuronError(
+                "{where}: {path} {reason}: {problem}", where=where, path=path, reason=message(reason), problem=problem
+            ) from None
         except (OSError, EOFError) as problem:
-            raise NeuronError(f"{where}: {path} is not a readable .npy file: {problem}") from None
-        return check_array(data, f"{where} ({path})", row_name)
+            raise NeuronError(
+                "{where}: {path} is not a readable .npy file: {problem}", where=where, path=path, problem=problem
+            ) from None
+        return check_array(data, message("{where} ({path})", where=where, path=path), row_name)
     content = read_text(path, where)
     if suffix == ".json":
         import json
@@ -92,9 +111,11 @@ def read_file_values(text: str, where: str, row_name: str = "neuron") -> Array:
         try:
             data = json.loads(content)
         except json.JSONDecodeError as problem:
-            raise NeuronError(f"{where}: {path} is not valid JSON: {problem}") from None
-        return check_array(data, f"{where} ({path})", row_name)
-    return parse_matrix(content, f"{where} ({path})", row_name)
+            raise NeuronError(
+                "{where}: {path} is not valid JSON: {problem}", where=where, path=path, problem=problem
+            ) from None
+        return check_array(data, message("{where} ({path})", where=where, path=path), row_name)
+    return parse_matrix(content, message("{where} ({path})", where=where, path=path), row_name)
 
 
 def read_bytes(path: Path, where: str) -> bytes:
@@ -102,7 +123,7 @@ def read_bytes(path: Path, where: str) -> bytes:
         return path.read_bytes()
     except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
         reason = getattr(problem, "strerror", None) or str(problem)
-        raise NeuronError(f"{where}: cannot read {str(path)!r}: {reason}") from None
+        raise NeuronError("{where}: cannot read {path!r}: {reason}", where=where, path=path, reason=reason) from None
 
 
 def open_input(path_text: str, where: str) -> Any:
@@ -111,14 +132,16 @@ def open_input(path_text: str, where: str) -> Any:
         return open(path_text, "rb")
     except (OSError, ValueError) as problem:
         reason = getattr(problem, "strerror", None) or str(problem)
-        raise NeuronError(f"{where}: cannot read {path_text!r}: {reason}") from None
+        raise NeuronError(
+            "{where}: cannot read {path_text!r}: {reason}", where=where, path_text=path_text, reason=reason
+        ) from None
 
 
 def read_text(path: Path, where: str) -> str:
     try:
         return read_bytes(path, where).decode("utf-8-sig")  # a byte order mark (Excel's CSV) is not a value
     except UnicodeDecodeError:
-        raise NeuronError(f"{where}: {path} is not UTF-8 text") from None
+        raise NeuronError("{where}: {path} is not UTF-8 text", where=where, path=path) from None
 
 
 def check_array(data: Any, where: str, row_name: str = "neuron") -> Array:
@@ -129,20 +152,31 @@ def check_array(data: Any, where: str, row_name: str = "neuron") -> Array:
         _check_number(data, where)
     array = np.array(data, dtype=np.float64) if not isinstance(data, np.ndarray) or data.dtype.kind in "iuf" else None
     if array is None:
-        raise NeuronError(f"{where}: holds {data.dtype} values, not numbers")
+        raise NeuronError("{where}: holds {dtype} values, not numbers", where=where, dtype=data.dtype)
     if array.ndim == 0:
         array = array.reshape(1, 1)
     elif array.ndim == 1:
         array = array.reshape(1, -1)
     if array.ndim != 2:
-        raise NeuronError(f"{where}: expected a vector or a matrix, got {array.ndim} dimensions {array.shape}")
+        raise NeuronError(
+            "{where}: expected a vector or a matrix, got {ndim} dimensions {shape}",
+            where=where,
+            ndim=array.ndim,
+            shape=array.shape,
+        )
     if array.size == 0:
-        raise NeuronError(f"{where}: holds no numbers")
+        raise NeuronError("{where}: holds no numbers", where=where)
     bad = np.argwhere(~np.isfinite(array))
     if bad.size:
         row, column = bad[0]
         raise NeuronError(
-            f"{where}: {row_name} {row + 1}, value {column + 1} is {array[row, column]}; only finite numbers"
+            "{where}: {row_name} {number}, value {number2} is {array2}; only finite numbers",
+            where=where,
+            row_name=row_name,
+            number=row + 1,
+            number2=column + 1,
+            array=array,
+            array2=array[row, column],
         )
     return array
 
@@ -151,7 +185,7 @@ def _check_nesting(data: list[Any], where: str, row_name: str) -> None:
     """A list of numbers, or a list of equally long lists of numbers."""
     lists = [isinstance(item, list) for item in data]
     if any(lists) and not all(lists):
-        raise NeuronError(f"{where}: mixes numbers and lists; give a list of numbers or a list of rows")
+        raise NeuronError("{where}: mixes numbers and lists; give a list of numbers or a list of rows", where=where)
     if not any(lists):
         for item in data:
             _check_number(item, where)
@@ -159,20 +193,25 @@ def _check_nesting(data: list[Any], where: str, row_name: str) -> None:
     widths = {len(item) for item in data}
     if len(widths) > 1:
         sizes = ", ".join(str(len(item)) for item in data)
-        raise NeuronError(f"{where}: rows have different lengths ({sizes}); every {row_name} needs as many")
+        raise NeuronError(
+            "{where}: rows have different lengths ({sizes}); every {row_name} needs as many",
+            where=where,
+            sizes=sizes,
+            row_name=row_name,
+        )
     for item in data:
         if any(isinstance(value, list) for value in item):
             shape = (
                 "is nested more than two deep" if all(isinstance(v, list) for v in item) else "mixes numbers and lists"
             )
-            raise NeuronError(f"{where}: {shape}; give a list of numbers or a list of rows")
+            raise NeuronError("{where}: {shape}; give a list of numbers or a list of rows", where=where, shape=shape)
         for value in item:
             _check_number(value, where)
 
 
 def _check_number(item: Any, where: str) -> None:
     if isinstance(item, bool) or not isinstance(item, (int, float)):
-        raise NeuronError(f"{where}: {item!r} is not a number")
+        raise NeuronError("{where}: {item!r} is not a number", where=where, item=item)
 
 
 # ---------------------------------------------------------------- the options of compute
@@ -189,7 +228,11 @@ def parse_weights(texts: list[str], where: str = "-w") -> Array:
     """`-w`: neurons separated by `;`, or the option once per neuron, or `@PATH`: (neurons, inputs)."""
     rows: list[Array] = []
     for number, text in enumerate(texts, start=1):
-        label = f"{where} (given {number} of {len(texts)})" if len(texts) > 1 else where
+        label = (
+            message("{where} (given {number} of {count})", where=where, number=number, count=len(texts))
+            if len(texts) > 1
+            else where
+        )
         rows.extend(read_file_values(text, label) if is_file_reference(text) else parse_matrix(text, label))
     return stack_rows(rows, where)
 
@@ -206,7 +249,7 @@ def parse_activation(text: str, where: str = "-a") -> ActivationSpec:
     try:
         return get(text)
     except NeuronError as problem:
-        raise NeuronError(f"{where}: {problem}") from None
+        raise NeuronError("{where}: {problem}", where=where, problem=problem) from None
 
 
 def parse_expected(text: str, where: str = "--expect") -> tuple[Array, Array]:
@@ -240,36 +283,43 @@ def load_model(path_text: str, input_size: int | None = None, seed: int = 0) -> 
         try:
             document: Any = tomllib.loads(content)
         except tomllib.TOMLDecodeError as problem:
-            raise NeuronError(f"--model: {path} is not valid TOML: {problem}") from None
+            raise NeuronError("--model: {path} is not valid TOML: {problem}", path=path, problem=problem) from None
     else:
         import json
 
         try:
             document = json.loads(content)
         except json.JSONDecodeError as problem:
-            raise NeuronError(f"--model: {path} is not valid JSON: {problem}") from None
+            raise NeuronError("--model: {path} is not valid JSON: {problem}", path=path, problem=problem) from None
         except RecursionError:
-            raise NeuronError(f"--model: {path} is nested too deeply to be a model") from None
+            raise NeuronError("--model: {path} is nested too deeply to be a model", path=path) from None
     return model_from_document(document, str(path), input_size, seed)
 
 
 def model_from_document(document: Any, name: str = "model", input_size: int | None = None, seed: int = 0) -> Network:
     if not isinstance(document, dict) or not isinstance(document.get("layers"), list) or not document["layers"]:
         raise NeuronError(
-            f'--model: {name} needs a non-empty "layers" list, e.g. {{"layers": [{{"weights": [[1, 2]]}}]}}'
+            '--model: {name} needs a non-empty "layers" list, e.g. {{"layers": [{{"weights": [[1, 2]]}}]}}', name=name
         )
     unknown = sorted(set(document) - {"layers", "name"})
     if unknown:
-        raise NeuronError(f"--model: {name} has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+        raise NeuronError(
+            "--model: {name} has unknown key{s} {items}",
+            name=name,
+            s="s" if len(unknown) > 1 else "",
+            items=", ".join(unknown),
+        )
     rng = np.random.default_rng(seed)
     layers: list[Layer] = []
     for n, entry in enumerate(document["layers"], 1):
         inputs = layers[-1].output_size if layers else input_size
-        layers.append(_layer_from_entry(entry, f"--model: {name}, layer {n}", inputs, rng))
+        layers.append(
+            _layer_from_entry(entry, message("--model: {name}, layer {number}", name=name, number=n), inputs, rng)
+        )
     try:
         return Network(tuple(layers))
     except NeuronError as problem:
-        raise NeuronError(f"--model: {name}: {problem}") from None
+        raise NeuronError("--model: {name}: {problem}", name=name, problem=problem) from None
 
 
 LAYER_KEYS = ("weights", "kernel", "units", "bias", "use_bias", "activation", "name")
@@ -277,48 +327,64 @@ LAYER_KEYS = ("weights", "kernel", "units", "bias", "use_bias", "activation", "n
 
 def _layer_from_entry(entry: Any, where: str, inputs: int | None, rng: np.random.Generator) -> Layer:
     if not isinstance(entry, dict):
-        raise NeuronError(f"{where} should be an object with weights (or kernel, or units), bias and activation")
+        raise NeuronError(
+            "{where} should be an object with weights (or kernel, or units), bias and activation", where=where
+        )
     unknown = set(entry) - set(LAYER_KEYS)
     if unknown:
         raise NeuronError(
-            f"{where} has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(unknown))}; "
-            f"a layer takes {', '.join(LAYER_KEYS)}"
+            "{where} has unknown key{s} {items}; a layer takes {items2}",
+            where=where,
+            s="s" if len(unknown) > 1 else "",
+            items=", ".join(sorted(unknown)),
+            items2=", ".join(LAYER_KEYS),
         )
     given = [key for key in ("weights", "kernel", "units") if key in entry]
     if len(given) != 1:
         raise NeuronError(
-            f"{where} needs one of weights (neurons x inputs), kernel (inputs x outputs) or units (a number of "
-            f"neurons that start as Keras's do); it has {' and '.join(given) or 'none'}"
+            "{where} needs one of weights (neurons x inputs), kernel (inputs x outputs) or units (a number of "
+            "neurons that start as Keras's do); it has {value}",
+            where=where,
+            value=" and ".join(given) or "none",
         )
     use_bias = entry.get("use_bias", True)
     if not isinstance(use_bias, bool):
-        raise NeuronError(f"{where}, use_bias should be true or false, got {use_bias!r}")
+        raise NeuronError("{where}, use_bias should be true or false, got {use_bias!r}", where=where, use_bias=use_bias)
     activation = entry.get("activation", "linear")
     if not isinstance(activation, str):
-        raise NeuronError(f'{where}, activation should be a SPEC string such as "relu", got {activation!r}')
+        raise NeuronError(
+            '{where}, activation should be a SPEC string such as "relu", got {activation!r}',
+            where=where,
+            activation=activation,
+        )
     if given == ["units"]:
         units = entry["units"]
         if isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= 100_000:
-            raise NeuronError(f"{where}, units should be a whole number of neurons from 1 to 100000, got {units!r}")
+            raise NeuronError(
+                "{where}, units should be a whole number of neurons from 1 to 100000, got {units!r}",
+                where=where,
+                units=units,
+            )
         if inputs is None:
             raise NeuronError(
-                f"{where} gives units but no weights: its inputs are known only from a data set (neuron train)"
+                "{where} gives units but no weights: its inputs are known only from a data set (neuron train)",
+                where=where,
             )
         if "bias" in entry:
-            raise NeuronError(f"{where} gives units, which start with a zero bias; leave bias out")
+            raise NeuronError("{where} gives units, which start with a zero bias; leave bias out", where=where)
         try:
             return Layer.initial(inputs, units, get(activation), rng, use_bias)
         except NeuronError as problem:
-            raise NeuronError(f"{where}: {problem}") from None
+            raise NeuronError("{where}: {problem}", where=where, problem=problem) from None
     key = given[0]
-    matrix = check_array(entry[key], f"{where}, {key}", row_name="row")
+    matrix = check_array(entry[key], message("{where}, {key}", where=where, key=key), row_name="row")
     if key == "kernel" and np.ndim(entry[key]) == 2:  # a flat kernel is one unit's weights already
         matrix = matrix.T
-    bias = check_array(entry.get("bias", 0.0), f"{where}, bias").reshape(-1)
+    bias = check_array(entry.get("bias", 0.0), message("{where}, bias", where=where)).reshape(-1)
     try:
         return Layer.create(matrix, bias, get(activation), use_bias)
     except NeuronError as problem:
-        raise NeuronError(f"{where}: {problem}") from None
+        raise NeuronError("{where}: {problem}", where=where, problem=problem) from None
 
 
 def model_document(network: Network) -> dict[str, Any]:
@@ -344,14 +410,18 @@ def save_model_file(network: Network, path_text: str, option: str = "--save-mode
 
     for number, layer in enumerate(network.layers, start=1):
         if not (np.isfinite(layer.weights).all() and np.isfinite(layer.bias).all()):
-            raise NeuronError(f"{option}: layer {number} has weights that are not finite; nothing was written")
+            raise NeuronError(
+                "{option}: layer {number} has weights that are not finite; nothing was written",
+                option=option,
+                number=number,
+            )
     if Path(path_text).suffix.lower() == ".keras":
         from .keras_files import keras_file_bytes
 
         try:
             replace_file(path_text, keras_file_bytes(network), option)
         except NeuronError as problem:
-            raise NeuronError(f"{option}: {problem}") from None
+            raise NeuronError("{option}: {problem}", option=option, problem=problem) from None
         return
     document = model_document(network)
     if Path(path_text).suffix.lower() == ".toml":

@@ -39,12 +39,16 @@ def parse_range(text: str | None, spec: ActivationSpec) -> tuple[float, float]:
         return spec.activation.plot_range
     low, colon, high = text.partition(":")
     if not colon:
-        raise NeuronError(f"--range takes A:B, e.g. -6:6; got {text!r}")
+        raise NeuronError("--range takes A:B, e.g. -6:6; got {text!r}", text=text)
     start, stop = parse_number(low, "--range start"), parse_number(high, "--range end")
     if not start < stop:
-        raise NeuronError(f"--range needs its start below its end, got {text!r}")
+        raise NeuronError("--range needs its start below its end, got {text!r}", text=text)
     if max(abs(start), abs(stop)) > LIMIT:
-        raise NeuronError(f"--range reaches beyond +-{LIMIT:g}, farther than a terminal plot can show; got {text!r}")
+        raise NeuronError(
+            "--range reaches beyond +-{LIMIT:g}, farther than a terminal plot can show; got {text!r}",
+            LIMIT=LIMIT,
+            text=text,
+        )
     return start, stop
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from .core import Network, Tolerance, grade_cell, written_exponent
 from .errors import NeuronError
+from .messages import message
 from .syntax import parse_number
 
 Array = np.ndarray
@@ -161,7 +162,7 @@ def read_schema(headers: list[str], network: Network, options: Options, line: in
         header = raw.strip()
         key = header.lower()
         if key in seen and key:
-            raise NeuronError(f"line {line}: the column {header!r} is named twice")
+            raise NeuronError("line {line}: the column {header!r} is named twice", line=line, header=header)
         seen.add(key)
         match = _COLUMN.fullmatch(key)
         if (
@@ -182,17 +183,33 @@ def read_schema(headers: list[str], network: Network, options: Options, line: in
         elif kind in ("y", "z"):
             count = network.output_size if kind == "y" else layers[-1].neurons
             if not 0 <= j < count:
-                raise NeuronError(f"line {line}: column {header}: the network has {count} {_what(kind)}")
+                raise NeuronError(
+                    "line {line}: column {header}: the network has {count} {what}",
+                    line=line,
+                    header=header,
+                    count=count,
+                    what=_what(kind),
+                )
             expected.append(Expected(column, header, kind, neuron=j))
         else:
             layer = int(match["layer"] or 1) - 1
             if not 0 <= layer < len(layers):
-                raise NeuronError(f"line {line}: column {header}: the network has {len(layers)} layer(s)")
+                raise NeuronError(
+                    "line {line}: column {header}: the network has {layers_count} layer(s)",
+                    line=line,
+                    header=header,
+                    layers_count=len(layers),
+                )
             neurons, width = layers[layer].neurons, layers[layer].input_size
             i = int(match["i"]) - 1 if match["i"] else 0
             if not 0 <= j < neurons or not 0 <= i < width:
                 raise NeuronError(
-                    f"line {line}: column {header}: layer {layer + 1} has {neurons} neuron(s) of {width} weight(s)"
+                    "line {line}: column {header}: layer {number} has {neurons} neuron(s) of {width} weight(s)",
+                    line=line,
+                    header=header,
+                    number=layer + 1,
+                    neurons=neurons,
+                    width=width,
                 )
             expected.append(Expected(column, header, kind, layer, j, i))
     schema = Schema(headers, names, _ordered(inputs, "x", line), _ordered(targets, "t", line), expected)
@@ -208,32 +225,48 @@ def _ordered(columns: dict[int, int], letter: str, line: int) -> list[int]:
     """x1..xn (or t1..tk) as column positions in order; a gap (x1, x3) is an error."""
     for k in range(len(columns)):
         if k not in columns:
-            raise NeuronError(f"line {line}: the header has {letter}{max(columns) + 1} but no {letter}{k + 1}")
+            raise NeuronError(
+                "line {line}: the header has {letter}{number} but no {letter}{number2}",
+                line=line,
+                letter=letter,
+                number=max(columns) + 1,
+                number2=k + 1,
+            )
     return [columns[k] for k in range(len(columns))]
 
 
 def _check_schema(schema: Schema, network: Network, options: Options, line: int) -> None:
     if not schema.expected:
         raise NeuronError(
-            f"line {line}: the sheet has no expected column; name one y1.., z1.., loss, w1_1.. or b1.. in the header"
+            "line {line}: the sheet has no expected column; name one y1.., z1.., loss, w1_1.. or b1.. in the header",
+            line=line,
         )
     if schema.inputs:
         if options.inputs is not None:
             raise NeuronError("-x is not used: the sheet has its own inputs (x1..); leave -x out")
-        network.check_inputs(len(schema.inputs), f"line {line}: the header's x1..x{len(schema.inputs)}")
+        network.check_inputs(
+            len(schema.inputs), message("line {line}: the header's x1..x{count}", line=line, count=len(schema.inputs))
+        )
     elif options.inputs is None:
-        raise NeuronError(f"line {line}: the sheet has no inputs (x1..x{network.input_size}); add them or give -x")
+        raise NeuronError(
+            "line {line}: the sheet has no inputs (x1..x{input_size}); add them or give -x",
+            line=line,
+            input_size=network.input_size,
+        )
     if schema.targets:
         if options.targets is not None:
             raise NeuronError("--target is not used: the sheet has its own targets (t1..); leave --target out")
         if len(schema.targets) != network.output_size:
             raise NeuronError(
-                f"line {line}: the header has {len(schema.targets)} target(s) but the network has "
-                f"{network.output_size} output(s)"
+                "line {line}: the header has {targets_count} target(s) but the network has {output_size} output(s)",
+                line=line,
+                targets_count=len(schema.targets),
+                output_size=network.output_size,
             )
     elif schema.needs_step and options.targets is None:
         raise NeuronError(
-            f"line {line}: loss, w and b columns are graded after a training step: add t1.. columns or give --target"
+            "line {line}: loss, w and b columns are graded after a training step: add t1.. columns or give --target",
+            line=line,
         )
 
 
@@ -250,9 +283,11 @@ def sheet_rows(source: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[int, list[
         except StopIteration:
             return
         except csv.Error as problem:
-            raise NeuronError(f"line {reader.line_num}: not a CSV record: {problem}") from None
+            raise NeuronError(
+                "line {line_num}: not a CSV record: {problem}", line_num=reader.line_num, problem=problem
+            ) from None
         except UnicodeDecodeError:
-            raise NeuronError(f"line {before + 1} is not UTF-8 text") from None
+            raise NeuronError("line {number} is not UTF-8 text", number=before + 1) from None
         line, before = before + 1, reader.line_num
         if fields and any(fields):
             yield line, fields
@@ -269,7 +304,11 @@ def _lines(source: IO[bytes] | Iterable[bytes], decoder: codecs.IncrementalDecod
         lines = (rest + decoder.decode(piece)).splitlines(keepends=True)
         rest = lines.pop() if lines and not lines[-1].endswith(("\n", "\r")) else ""
         if len(rest) > MAX_FIELD:
-            raise NeuronError(f"line {number + len(lines) + 1} is longer than {MAX_FIELD} characters, the limit")
+            raise NeuronError(
+                "line {number} is longer than {MAX_FIELD} characters, the limit",
+                number=number + len(lines) + 1,
+                MAX_FIELD=MAX_FIELD,
+            )
         number += len(lines)
         yield from lines
     rest += decoder.decode(b"", final=True)
@@ -285,14 +324,19 @@ def grade_sheet(source: IO[bytes] | Iterable[bytes], network: Network, options: 
         raise NeuronError("the sheet is empty; it needs a header line (x1,x2,...,y1) and a row per answer")
     line, headers = first
     if all(_is_number(cell) for cell in headers):
-        raise NeuronError(f"line {line}: the sheet has no header line; name its columns first (x1,x2,y1,...)")
+        raise NeuronError("line {line}: the sheet has no header line; name its columns first (x1,x2,y1,...)", line=line)
     schema = read_schema(headers, network, options, line)
     part = SheetPart(schema, first=True, points=options.points)
     block: list[tuple[int, list[str]]] = []
     try:
         for line, fields in rows:
             if len(fields) > len(headers):
-                raise NeuronError(f"line {line} has {len(fields)} fields but the header names {len(headers)}")
+                raise NeuronError(
+                    "line {line} has {fields_count} fields but the header names {headers_count}",
+                    line=line,
+                    fields_count=len(fields),
+                    headers_count=len(headers),
+                )
             block.append((line, fields + [""] * (len(headers) - len(fields))))
             if len(block) == BLOCK_ROWS:
                 pending, block = block, []
@@ -338,7 +382,7 @@ def _numbers(block: list[tuple[int, list[str]]], columns: list[int], headers: li
     for r, (line, fields) in enumerate(block):
         try:
             for c in columns:
-                parse_number(fields[c], f"line {line}, {headers[c].strip()}")
+                parse_number(fields[c], message("line {line}, {column}", line=line, column=headers[c].strip()))
         except NeuronError as problem:
             good = np.array(texts[:r], dtype=np.float64).reshape(r, len(columns))
             raise _BadRow(good, r, problem) from None
@@ -487,11 +531,11 @@ def read_data(source: IO[bytes] | Iterable[bytes]) -> DataSet:
         if match:
             found[match[1]][int(match[2]) - 1] = column
     if found["t"] and found["y"]:
-        raise NeuronError(f"line {line}: the header has both t1.. and y1..; name the targets one way")
+        raise NeuronError("line {line}: the header has both t1.. and y1..; name the targets one way", line=line)
     inputs = _ordered(found["x"], "x", line)
     targets = _ordered(found["t"] or found["y"], "t" if found["t"] else "y", line)
     if not inputs or not targets:
-        raise NeuronError(f"line {line}: the header needs inputs x1..xn and targets t1..tk (or y1..yk)")
+        raise NeuronError("line {line}: the header needs inputs x1..xn and targets t1..tk (or y1..yk)", line=line)
     return DataSet(rows[1:], inputs, targets, len(first), [cell.strip() for cell in first])
 
 
@@ -502,22 +546,35 @@ def data_arrays(data: DataSet, outputs: int, network_inputs: int | None) -> tupl
         headers = [""] * data.width
         if len(targets_at) != outputs:
             raise NeuronError(
-                f"the data set has {len(targets_at)} target column(s) but the network has {outputs} output(s)"
+                "the data set has {targets_at_count} target column(s) but the network has {outputs} output(s)",
+                targets_at_count=len(targets_at),
+                outputs=outputs,
             )
     else:
         count = data.width - outputs
         if count < 1:
             raise NeuronError(
-                f"the data set's rows have {data.width} values: too few for inputs and {outputs} target(s)"
+                "the data set's rows have {width} values: too few for inputs and {outputs} target(s)",
+                width=data.width,
+                outputs=outputs,
             )
         inputs_at, targets_at = list(range(count)), list(range(count, data.width))
         headers = [f"x{k + 1}" for k in range(count)] + [f"t{k + 1}" for k in range(outputs)]
     if network_inputs is not None and network_inputs != len(inputs_at):
-        raise NeuronError(f"the data set has {len(inputs_at)} input(s) a row but the network takes {network_inputs}")
+        raise NeuronError(
+            "the data set has {inputs_at_count} input(s) a row but the network takes {network_inputs}",
+            inputs_at_count=len(inputs_at),
+            network_inputs=network_inputs,
+        )
     block = []
     for line, fields in data.rows:
         if data.inputs is None and len(fields) != data.width:
-            raise NeuronError(f"line {line} has {len(fields)} values but the first row has {data.width}")
+            raise NeuronError(
+                "line {line} has {fields_count} values but the first row has {width}",
+                line=line,
+                fields_count=len(fields),
+                width=data.width,
+            )
         block.append((line, fields + [""] * (data.width - len(fields))))
     names = headers if data.inputs is None else data.headers
     try:

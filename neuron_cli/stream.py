@@ -16,6 +16,7 @@ import numpy as np
 from . import accel
 from .core import Block, Network
 from .errors import NeuronError
+from .messages import message
 from .parsing import split_values
 from .syntax import parse_number
 
@@ -100,10 +101,13 @@ def parse_lines(block: bytes, first_line: int, network: Network) -> Array:
             if not text or text.startswith("#"):
                 continue
             fields = split_values(text)
-            values = [parse_number(field, f"line {number}, value {k}") for k, field in enumerate(fields, start=1)]
-            network.check_inputs(len(values), f"line {number}")
+            values = [
+                parse_number(field, message("line {line}, value {number}", line=number, number=k))
+                for k, field in enumerate(fields, start=1)
+            ]
+            network.check_inputs(len(values), message("line {line}", line=number))
         except UnicodeDecodeError:
-            raise StreamError(f"line {number} is not UTF-8 text", _array(rows, width)) from None
+            raise StreamError(message("line {line} is not UTF-8 text", line=number), _array(rows, width)) from None
         except NeuronError as problem:
             raise StreamError(str(problem), _array(rows, width)) from None
         rows.append(values)

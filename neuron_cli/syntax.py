@@ -11,11 +11,11 @@ def parse_number(token: str, where: str) -> float:
     """One number in Python's float syntax, finite; `where` says where it stands, for the message."""
     text = token.strip()
     if not text:
-        raise NeuronError(f"{where} is empty; write a number there (e.g. 0.5) or remove the extra comma")
+        raise NeuronError("{where} is empty; write a number there (e.g. 0.5) or remove the extra comma", where=where)
     try:
         value = float(text)
     except ValueError:
-        raise NeuronError(f"{where} is {text!r}, which is not a number") from None
+        raise NeuronError("{where} is {text!r}, which is not a number", where=where, text=text) from None
     if not math.isfinite(value):
-        raise NeuronError(f"{where} is {text!r}; only finite numbers are accepted")
+        raise NeuronError("{where} is {text!r}; only finite numbers are accepted", where=where, text=text)
     return value

@@ -96,8 +96,10 @@ class Trainer:
             epoch = self._perceptron_epoch(number) if self.perceptron else self._epoch(number)
             if not math.isfinite(epoch.loss):
                 raise NeuronError(
-                    f"the loss became {epoch.loss} in epoch {number}: training diverged; try a smaller --lr "
-                    "(nothing was saved)"
+                    "the loss became {loss} in epoch {number}: training diverged; try a smaller --lr (nothing was "
+                    "saved)",
+                    loss=epoch.loss,
+                    number=number,
                 )
             yield epoch
             if epoch.mistakes == 0:
