@@ -231,7 +231,8 @@ def _threshold_derivative(z: Array, p: Params) -> Array:
 
 
 def _step(z: Array, p: Params) -> Array:
-    return _where(z >= p["threshold"], p["high"], p["low"])
+    fires = z > p["threshold"] if p["strict"] else z >= p["threshold"]
+    return _where(fires, p["high"], p["low"])
 
 
 def _tanh_derivative(z: Array) -> Array:
@@ -448,6 +449,7 @@ REGISTRY: tuple[Activation, ...] = (
         "(-inf, inf)",
         lambda z, p: np.asarray(z, dtype=np.float64),
         lambda z, p: np.ones_like(z, dtype=np.float64),
+        aliases=("identity",),
         summary="The identity: the neuron's output is z.",
         plot_range=(-5.0, 5.0),
     ),
@@ -655,7 +657,9 @@ REGISTRY: tuple[Activation, ...] = (
             Param("threshold", 0.0, help="the neuron fires where z reaches this"),
             Param("high", 1.0, help="the output when it fires"),
             Param("low", 0.0, help="the output when it does not"),
+            Param("strict", False, kind="bool", help="fire only where z passes the threshold (z > threshold)"),
         ),
+        formula_of=lambda p: "high if z > threshold else low" if p["strict"] else "high if z >= threshold else low",
         aliases=("heaviside", "binary_step"),
         perceptron=True,
         summary="The perceptron's firing threshold (not in Keras).",
@@ -681,7 +685,12 @@ def lookup(name: str) -> Activation:
     import difflib  # only on this path: it costs start-up time on every other
 
     near = difflib.get_close_matches(key, list(_BY_NAME), n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(near)}?" if near else "; `neuron activations` lists them all"
+    from .messages import message
+
+    if near:
+        hint = message("; did you mean {names}?", names=message(" or ").join(near))
+    else:
+        hint = message("; `neuron activations` lists them all")
     raise NeuronError("unknown activation {name!r}{hint}", name=name, hint=hint)
 
 

@@ -199,7 +199,7 @@ def user_errors() -> Iterator[None]:
     except NeuronError as problem:
         with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
-        report(f"error: {problem}")
+        report(message("error: {problem}", LANG, problem=problem))
         raise typer.Exit(2) from None
     except BrokenPipeError:
         # The reader has gone (`| head -1`): stop quietly, and keep Python from complaining when it flushes.
@@ -207,7 +207,8 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(0) from None
     except OSError as problem:  # a full disk, /dev/full, a closed stdout: the output could not be written
         quiet_stdout()
-        report(f"error: {message('cannot write the output', LANG)}: {problem.strerror or problem}")
+        reason = f"{message('cannot write the output', LANG)}: {problem.strerror or problem}"
+        report(message("error: {problem}", LANG, problem=reason))
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         quiet_stdout()
@@ -323,6 +324,7 @@ def main(
     version: Annotated[
         bool | None, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version.")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """What an artificial neuron, a layer and a stack of layers compute, step by step, with Keras's numbers:
     inputs times weights, plus the bias, through an activation.
@@ -568,9 +570,9 @@ def check(
     \b
     Examples:
       neuron check -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid --expect 0.6225
-      neuron check -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu --expect 1.4,3.2 -q
+      neuron check -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu --expect 1.4,3.2
       neuron check --answers class.csv -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid
-      neuron check --answers class.csv --model net.json -f gradescope > results.json
+      neuron check --answers class.csv --model net.json -f gradescope
     """
     with user_errors():
         check_tolerance(tol, "--tol")
@@ -994,7 +996,7 @@ def train(
     \b
     Examples:
       neuron train --data and.csv -w 0,0 -b 0 -a step --lr 0.1 --epochs 20
-      neuron train --data xor.csv --model net.json --loss mse --lr 0.5 --epochs 1000
+      neuron train --data xor.csv --model net.json --lr 0.5 --epochs 1000
       neuron train --data iris.csv --model net.json --optimizer adam -f json
     """
     with user_errors():
@@ -1119,16 +1121,19 @@ def run() -> None:
     try:
         command = typer.main.get_command(app)
         if LANG != "en":
-            from .help import translate
+            from .help import translate, translate_click
 
             translate(command, LANG)
+            translate_click(LANG)
         code = command.main(args=sys.argv[1:], prog_name="neuron", standalone_mode=False)
     except click_errors.NoArgsIsHelpError as problem:  # `neuron` alone: the help, as no_args_is_help asks
         finish(problem.ctx.get_help() + "\n" if problem.ctx else "", 0)
     except click_errors.ClickException as problem:  # a usage error: an unknown option, a value of the wrong type
         context = getattr(problem, "ctx", None)
+        from .messages import translate_sentence
+
         where = f" ({message('see', LANG)} '{context.command_path} --help')" if context is not None else ""
-        report(f"error: {problem.format_message()}{where}")
+        report(message("error: {problem}", LANG, problem=translate_sentence(problem.format_message()) + where))
         sys.exit(problem.exit_code if problem.exit_code else 2)
     except typer.Exit as done:  # --help, --version, and the exit codes of the commands
         finish("", done.exit_code)
@@ -1147,7 +1152,8 @@ def finish(text: str, code: int) -> None:
         quiet_stdout()
     except (OSError, ValueError, AttributeError) as problem:  # ValueError, AttributeError: stdout closed (>&-)
         quiet_stdout()
-        report(f"error: {message('cannot write the output', LANG)}: {getattr(problem, 'strerror', None) or problem}")
+        reason = f"{message('cannot write the output', LANG)}: {getattr(problem, 'strerror', None) or problem}"
+        report(message("error: {problem}", LANG, problem=reason))
         sys.exit(2)
     sys.exit(code)
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from .activations import ActivationSpec, get
 from .errors import NeuronError
+from .messages import message
 
 Array = np.ndarray
 
@@ -201,9 +202,9 @@ class Network:
         if count == expected:
             return
         if len(self.layers) > 1:
-            takes = f"the model's first layer takes {expected} input{'s' if expected != 1 else ''}"
+            takes = message("the model's first layer takes {count} input{s}", count=expected, s="s"[: expected != 1])
         else:
-            takes = f"each neuron has {expected} weight{'s' if expected != 1 else ''}"
+            takes = message("each neuron has {count} weight{s}", count=expected, s="s"[: expected != 1])
         raise NeuronError(
             "{where} has {count} value{s} but {takes}",
             where=where,

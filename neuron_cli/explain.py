@@ -8,7 +8,7 @@ import numpy as np
 
 from .activations import ActivationSpec, format_value, softmax_steps, sparsemax_threshold
 from .core import LayerPass, NetworkPass, TrainingStep
-from .messages import message
+from .messages import message, plural
 from .render import TABLE_DIGITS, View, format_number
 
 LOSS_FORMULAS = {
@@ -60,9 +60,16 @@ def substitute(formula: str, z: float, spec: ActivationSpec, write: Writer) -> s
 def explain_layer(layer_pass: LayerPass, write: Writer, title: str) -> list[str]:
     layer = layer_pass.layer
     spec = layer.activation
-    lines = [f"{title}{layer.neurons} neuron{'s' if layer.neurons != 1 else ''}, activation {spec.label}"]
+    lines = [
+        title
+        + write.say(
+            "{neurons}, activation {activation}",
+            neurons=plural(layer.neurons, "neuron", write.lang),
+            activation=spec.label,
+        )
+    ]
     for j in range(layer.neurons):
-        name = f"neuron {write.i(j)}"
+        name = write.say("neuron {number}", number=write.i(j))
         products = [
             f"x{write.i(i)} * w{write.i(i)} = {write.term(layer_pass.inputs[i])} * {write.term(layer.weights[j, i])} "
             f"= {write.n(layer_pass.products[j, i])}"
@@ -71,7 +78,7 @@ def explain_layer(layer_pass: LayerPass, write: Writer, title: str) -> list[str]
         lines.append(f"  {name}:")
         lines += [f"    {line}" for line in products]
         terms = " + ".join(write.term(p) for p in layer_pass.products[j])
-        lines.append(f"    sum of x*w = {terms} = {write.n(layer_pass.weighted_sums[j])}")
+        lines.append("    " + write.say("sum of x*w") + f" = {terms} = {write.n(layer_pass.weighted_sums[j])}")
         lines.append(
             f"    z = sum + b = {write.n(layer_pass.weighted_sums[j])} + {write.term(layer.bias[j])} "
             f"= {write.n(layer_pass.z[j])}"
@@ -89,12 +96,19 @@ def explain_layerwise(layer_pass: LayerPass, write: Writer) -> list[str]:
     spec = layer_pass.layer.activation
     z = layer_pass.z
     names = ", ".join(f"z{write.i(j)} = {write.n(v)}" for j, v in enumerate(z))
-    lines = [f"  {spec.name} acts on the whole layer: {names}", f"    f(z)_i = {spec.formula}"]
+    lines = ["  " + write.say("{name} acts on the whole layer: {names}", name=spec.name, names=names)]
+    lines.append(f"    f(z)_i = {spec.formula}")
     if spec.name in ("softmax", "log_softmax"):
         with np.errstate(all="ignore"):
             largest, exps, sums = softmax_steps(z)
         shift, total = float(largest[0]), float(sums[0])
-        lines.append(f"    subtract the largest z ({write.n(shift)}) first, which changes nothing but avoids overflow:")
+        lines.append(
+            "    "
+            + write.say(
+                "subtract the largest z ({shift}) first, which changes nothing but avoids overflow:",
+                shift=write.n(shift),
+            )
+        )
         lines += [f"    exp(z{write.i(j)} - {write.term(shift)}) = {write.n(e)}" for j, e in enumerate(exps)]
         lines.append(f"    sum = {' + '.join(write.n(e) for e in exps)} = {write.n(total)}")
         for j, e in enumerate(exps):
@@ -117,7 +131,7 @@ def explain_layerwise(layer_pass: LayerPass, write: Writer) -> list[str]:
     else:  # sparsemax
         outputs = layer_pass.outputs
         tau = float(sparsemax_threshold(z)[0])
-        lines.append(f"    tau = (sum of the z in the support - 1) / its size = {write.n(tau)}")
+        lines.append("    " + write.say("tau = (sum of the z in the support - 1) / its size = {tau}", tau=write.n(tau)))
         lines += [f"    out{write.i(j)} = max(z{write.i(j)} - tau, 0) = {write.n(v)}" for j, v in enumerate(outputs)]
     return lines
 
@@ -125,17 +139,18 @@ def explain_layerwise(layer_pass: LayerPass, write: Writer) -> list[str]:
 def explain_step(result: NetworkPass, step: TrainingStep, write: Writer) -> list[str]:
     outputs, targets = result.outputs, step.targets
     lines = [
-        f"One step of {'the perceptron rule' if step.perceptron else 'gradient descent'}, "
-        f"learning rate r = {write.n(step.rate)}:"
+        write.say("One step of the perceptron rule, learning rate r = {rate}:", rate=write.n(step.rate))
+        if step.perceptron
+        else write.say("One step of gradient descent, learning rate r = {rate}:", rate=write.n(step.rate))
     ]
-    lines.append(f"  loss {step.loss_name}: {LOSS_FORMULAS[step.loss_name]}")
+    lines.append("  " + write.say("loss {loss}: {formula}", loss=step.loss_name, formula=LOSS_FORMULAS[step.loss_name]))
     pairs = ", ".join(
         f"y{write.i(k)} = {write.n(y)}, t{write.i(k)} = {write.n(t)}" for k, (y, t) in enumerate(zip(outputs, targets))
     )
-    lines.append(f"    with {pairs}")
+    lines.append("    " + write.say("with {pairs}", pairs=pairs))
     lines.append(f"    L = {write.n(step.loss)}")
     if step.perceptron:
-        lines.append("  step's derivative is 0, so the perceptron rule moves by the error instead:")
+        lines.append("  " + write.say("step's derivative is 0, so the perceptron rule moves by the error instead:"))
         lines.append("    w_i <- w_i + r * (t - y) * x_i,  b <- b + r * (t - y)")
     else:
         lines.append(f"  {LOSS_SLOPES[step.loss_name]}")
@@ -149,10 +164,10 @@ def explain_step(result: NetworkPass, step: TrainingStep, write: Writer) -> list
 def _explain_update(result: NetworkPass, step: TrainingStep, index: int, write: Writer) -> list[str]:
     layer_pass, update = result.passes[index], step.updates[index]
     layer = layer_pass.layer
-    where = f"layer {index + 1}" if len(result.passes) > 1 else "the layer"
+    where = write.say("layer {number}", number=index + 1) if len(result.passes) > 1 else write.say("the layer")
     lines = [f"  {where} ({layer.activation.label}):"]
     for j in range(layer.neurons):
-        lines.append(f"    neuron {write.i(j)}:")
+        lines.append("    " + write.say("neuron {number}", number=write.i(j)) + ":")
         lines.append("      " + _dz_text(result, step, index, j, write))
         for i in range(layer.input_size):
             lines.append(
@@ -177,7 +192,8 @@ def _dz_text(result: NetworkPass, step: TrainingStep, index: int, j: int, write:
     if last and step.perceptron:
         return f"dL/dz := y - t = {write.n(result.outputs[j])} - {write.term(step.targets[j])} = {write.n(dz)}"
     if spec.layerwise:
-        return f"dL/dz = sum_i dL/dout_i * d out_i/dz ({spec.name} couples the whole layer) = {write.n(dz)}"
+        couples = write.say("{name} couples the whole layer", name=spec.name)
+        return f"dL/dz = sum_i dL/dout_i * d out_i/dz ({couples}) = {write.n(dz)}"
     slope = float(spec.derivative(layer_pass.z[j : j + 1])[0])
     if last:
         upstream, value, before = f"dL/dy{write.i(j)}", float(step.output_gradient[j]), ""
@@ -195,13 +211,20 @@ def _dz_text(result: NetworkPass, step: TrainingStep, index: int, j: int, write:
 def explanation(result: NetworkPass, view: View) -> str:
     write = Writer(view)
     step = view.step
-    lines = [f"inputs: {', '.join(f'x{write.i(i)} = {write.n(v)}' for i, v in enumerate(result.inputs))}"]
+    inputs = ", ".join(f"x{write.i(i)} = {write.n(v)}" for i, v in enumerate(result.inputs))
+    lines = [write.say("inputs: {inputs}", inputs=inputs)]
     many = len(result.passes) > 1
     for number, layer_pass in enumerate(result.passes, start=1):
         if many and number > 1:
-            lines.append(f"layer {number} takes the outputs of layer {number - 1} as its inputs x")
-        lines += explain_layer(layer_pass, write, f"layer {number}: " if many else "")
-    lines.append(f"outputs: {', '.join(write.n(v) for v in result.outputs)}")
+            lines.append(
+                write.say(
+                    "layer {number} takes the outputs of layer {before} as its inputs x",
+                    number=number,
+                    before=number - 1,
+                )
+            )
+        lines += explain_layer(layer_pass, write, write.say("layer {number}: ", number=number) if many else "")
+    lines.append(write.say("outputs: {values}", values=", ".join(write.n(v) for v in result.outputs)))
     if step is not None:
         lines += explain_step(result, step, write)
     return "\n".join(lines) + "\n"

@@ -10,6 +10,62 @@ from typing import Any
 
 LANGUAGES = ("en", "ko")
 KOREAN: dict[str, str] = {}  # filled from messages_ko.py on first use, so English never pays for it
+# Words of Typer's click (looked up through help.translate_click), kept in the catalogue beside ours.
+EXTRA_KEYS = (
+    "Usage:",
+    "Options",
+    "Commands",
+    "Arguments",
+    "Show this message and exit.",
+    "Error",
+    "No such option: {name}",
+    "Missing option {param_hint}.",
+    "Missing argument {param_hint}.",
+    "Got unexpected extra argument ({args})",
+    "Got unexpected extra arguments ({args})",
+    "Invalid value for {param_hint}: {message}",
+    "Option {name!r} requires an argument.",
+    "Option {name!r} requires {nargs} arguments.",
+    "Did you mean {possibility}?",
+    "(Possible options: {possibilities})",
+    "No such command {name!r}.",
+    "Missing command.",
+    "{value!r} is not a valid {number_type}.",
+    "{value!r} is not one of {choices}.",
+    "{value!r} is not {choice}.",
+    "{value!r} is not a valid boolean.",
+    "{value!r} is not a valid integer.",
+    "{value!r} is not a valid float.",
+    "{value} is not in the range {range}.",
+    "Install completion for the current shell.",
+    "Show completion for the current shell, to copy it or customize the installation.",
+    "default",
+    "required",
+    "default: {default}",
+    "Usage: ",
+    "error: {problem}",
+    # looked up through a variable: table headers, verdict words, reasons chosen before the sentence
+    "output",
+    "expected",
+    "got",
+    "difference",
+    "allowed",
+    "name",
+    "aliases",
+    "f(z)",
+    "range",
+    "acts on",
+    "layer",
+    "pass",
+    "fail",
+    "missing",
+    "invalid",
+    "too coarse",
+    "holds Python objects (pickles are refused)",
+    "is not a .npy file",
+    "outputs (y1..)",
+    "neurons in its last layer (z1..)",
+)
 CURRENT = ["en"]  # the language of this run, set once by the command line before any work
 
 
@@ -56,3 +112,29 @@ def plural(count: int, noun: str, lang: Any = None, /) -> str:
     if (getattr(lang, "lang", lang) or CURRENT[0]) == "ko":
         return f"{NOUNS_KO.get(noun, noun)} {count}개"
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def translate_sentence(text: str, lang: Any = None) -> str:
+    """A sentence written elsewhere in English (Typer's usage errors) in the run's language, wherever it matches
+    one of EXTRA_KEYS' templates; the rest of it stays as it is."""
+    import re
+
+    code = getattr(lang, "lang", lang) or CURRENT[0]
+    if code != "ko":
+        return text
+    for template in EXTRA_KEYS:
+        if "{" not in template:
+            continue
+        pattern = ""
+        for literal, field, _spec, _conversion in __import__("string").Formatter().parse(template):
+            pattern += re.escape(literal)
+            if field:
+                pattern += f"(?P<{field}>[^()]+?)" if pattern else f"(?P<{field}>.+?)"
+        pattern = pattern.replace(r"\ \(", r" \(")
+        match = re.search(pattern + (r"(?=$|\s\()" if template.endswith("}") else ""), text)
+        if match:
+            korean = _korean().get(template, template)
+            values = {k: v for k, v in match.groupdict().items()}
+            plain = korean.replace("!r}", "}")
+            text = text[: match.start()] + plain.format(**values) + text[match.end() :]
+    return text

@@ -17,11 +17,35 @@ from .syntax import parse_number
 Array = np.ndarray
 
 _SEPARATOR = re.compile(r"\s*,\s*|\s+")
+_ROWS = re.compile(r"\]\s*,?\s*\[")
+# What keyboards and Python give besides plain commas: the full-width comma and semicolon of Korean and Japanese
+# input methods, and the brackets of a list or array pasted from Python or NumPy.
+_WIDE = str.maketrans({"，": ",", "；": ";", "　": " "})
+
+
+def pasted(text: str) -> str:
+    """Text in the syntax the parsers read: full-width commas made plain, and a pasted Python or NumPy list
+    ([1, 2, 3], [[0.1, 0.2], [0.3, 0.4]], [1. 2. 3.]) made a row, or rows separated by ;."""
+    text = text.translate(_WIDE)
+    stripped = text.strip()
+    if not stripped.startswith("[") or not stripped.endswith("]"):
+        return text
+    depth = 0
+    for character in stripped:
+        depth += {"[": 1, "]": -1}.get(character, 0)
+        if depth < 0 or depth > 2:
+            return text  # not a list or a matrix: the number parser names what is wrong
+    if depth:
+        return text
+    inner = stripped[1:-1].strip()
+    if inner.startswith("[") and inner.endswith("]"):
+        return ";".join(part.strip().rstrip(",") for part in _ROWS.split(inner[1:-1].strip()))
+    return inner.rstrip(",") if inner.endswith(",") and not inner.endswith(",,") else inner
 
 
 def split_values(text: str) -> list[str]:
     """The fields of a row: separated by commas and/or white space; an empty field stays (and is refused later)."""
-    stripped = text.strip()
+    stripped = pasted(text).strip()
     return _SEPARATOR.split(stripped) if stripped else [""]
 
 
@@ -47,6 +71,7 @@ def parse_matrix(text: str, where: str, row_name: str = "neuron") -> Array:
     Blank lines and lines starting with # are skipped (files); an empty row between `;` is refused, as an
     empty value between commas is.
     """
+    text = pasted(text)
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     rows = [row for line in lines or [""] for row in line.split(";")]
     vectors = [

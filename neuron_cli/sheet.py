@@ -218,7 +218,7 @@ def read_schema(headers: list[str], network: Network, options: Options, line: in
 
 
 def _what(kind: str) -> str:
-    return "outputs (y1..)" if kind == "y" else "neurons in its last layer (z1..)"
+    return message("outputs (y1..)") if kind == "y" else message("neurons in its last layer (z1..)")
 
 
 def _ordered(columns: dict[int, int], letter: str, line: int) -> list[int]:

@@ -66,8 +66,9 @@ def test_no_color_keeps_bold_but_no_colour_and_color_never_too():
 
 
 def test_help_examples_never_wrap_mid_command_at_80_columns():
-    for command in ("", "compute", "check", "truth-table", "plot", "activations", "diagram"):
+    for command in ("", "compute", "check", "truth-table", "plot", "activations", "diagram", "train", "inspect"):
         shown = in_terminal([*command.split(), "--help"], 80)
         examples = shown.split("Examples:")[1].split("\n\n")[0] if "Examples:" in shown else ""
         lines = [line.strip() for line in examples.splitlines() if line.strip()]
         assert lines and all(line.startswith(("neuron ", "seq ")) for line in lines), (command, lines)
+        assert max(cell_len(line) for line in shown.splitlines()) <= 80, command
