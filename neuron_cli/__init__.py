@@ -8,14 +8,33 @@ The library the `neuron` command is built on:
     network.forward([0.05, 0.1]).outputs
 """
 
-from .activations import ActivationSpec
-from .activations import get as get_activation
-from .core import Layer, LayerPass, Network, NetworkPass, TrainingStep
-from .errors import NeuronError
-from .parsing import load_model, model_document
-from .parsing import save_model_file as save_model
-
 __version__ = "0.1.0"
+
+# The library's names are imported when first used (PEP 562), so that the command's entry imports nothing
+# heavy before it can handle Ctrl-C and closed streams.
+_NAMES = {
+    "ActivationSpec": ("activations", "ActivationSpec"),
+    "get_activation": ("activations", "get"),
+    "Layer": ("core", "Layer"),
+    "LayerPass": ("core", "LayerPass"),
+    "Network": ("core", "Network"),
+    "NetworkPass": ("core", "NetworkPass"),
+    "TrainingStep": ("core", "TrainingStep"),
+    "NeuronError": ("errors", "NeuronError"),
+    "load_model": ("parsing", "load_model"),
+    "model_document": ("parsing", "model_document"),
+    "save_model": ("parsing", "save_model_file"),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _NAMES:
+        raise AttributeError(f"module 'neuron_cli' has no attribute {name!r}")
+    import importlib
+
+    module, attribute = _NAMES[name]
+    return getattr(importlib.import_module(f"neuron_cli.{module}"), attribute)
+
 
 __all__ = [
     "ActivationSpec",

@@ -1,5 +1,5 @@
 """`python -m neuron_cli` is the `neuron` command."""
 
-from .cli import run
+from .entry import main
 
-run()
+main()

@@ -1115,6 +1115,11 @@ def run() -> None:
     if sys.stderr is not None and hasattr(sys.stderr, "reconfigure"):
         sys.stderr.reconfigure(errors="backslashreplace")
     LANG = chosen_language(sys.argv[1:])
+    # No NumPy warning text ever reaches stderr: overflow to inf and 0/0 are results here, shown as such.
+    import warnings
+
+    warnings.simplefilter("ignore", RuntimeWarning)
+    np.seterr(all="ignore")
     from .messages import use
 
     use(LANG)

@@ -80,8 +80,10 @@ class progress:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+        from .messages import message
+
         self.bar = Progress(
-            TextColumn("epoch {task.completed}/{task.total}"),
+            TextColumn(message("epoch") + " {task.completed}/{task.total}"),
             BarColumn(),
             TextColumn("{task.fields[loss]}"),
             TimeRemainingColumn(),
@@ -92,7 +94,7 @@ class progress:
         task = self.bar.add_task("train", total=self.planned, loss="")
 
         def advance(epoch: Epoch) -> None:
-            self.bar.update(task, completed=epoch.number, loss=f"loss {epoch.loss:.6g}")
+            self.bar.update(task, completed=epoch.number, loss=f"{message('loss')} {epoch.loss:.6g}")
 
         return advance
 

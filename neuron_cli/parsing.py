@@ -115,40 +115,88 @@ def read_file_values(text: str, where: str, row_name: str = "neuron") -> Array:
     path = Path(text[1:])
     suffix = path.suffix.lower()
     if suffix == ".npy":
-        import io
-
-        try:
-            data = np.load(io.BytesIO(read_bytes(path, where)), allow_pickle=False)
-        except ValueError as problem:
-            reason = "holds Python objects (pickles are refused)" if "pickle" in str(problem) else "is not a .npy file"
-            raise NeuronError(
-                "{where}: {path} {reason}: {problem}", where=where, path=path, reason=message(reason), problem=problem
-            ) from None
-        except (OSError, EOFError) as problem:
-            raise NeuronError(
-                "{where}: {path} is not a readable .npy file: {problem}", where=where, path=path, problem=problem
-            ) from None
+        data = load_npy(read_bytes(path, where), where, path)
         return check_array(data, message("{where} ({path})", where=where, path=path), row_name)
     content = read_text(path, where)
     if suffix == ".json":
-        import json
-
-        try:
-            data = json.loads(content)
-        except json.JSONDecodeError as problem:
-            raise NeuronError(
-                "{where}: {path} is not valid JSON: {problem}", where=where, path=path, problem=problem
-            ) from None
+        data = parse_json(content, where, path)
         return check_array(data, message("{where} ({path})", where=where, path=path), row_name)
     return parse_matrix(content, message("{where} ({path})", where=where, path=path), row_name)
 
 
+MAX_FILE_BYTES = 64 << 20  # a value or model file is read up to 64 MiB; a larger one is refused, not read whole
+
+
 def read_bytes(path: Path, where: str) -> bytes:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
         reason = getattr(problem, "strerror", None) or str(problem)
-        raise NeuronError("{where}: cannot read {path!r}: {reason}", where=where, path=path, reason=reason) from None
+        raise NeuronError(
+            "{where}: cannot read {path!r}: {reason}", where=where, path=str(path), reason=reason
+        ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise NeuronError(
+            "{where}: {path} is larger than {limit} bytes, the limit of a value or model file",
+            where=where,
+            path=path,
+            limit=MAX_FILE_BYTES,
+        )
+    return data
+
+
+def parse_json(content: str, where: str, path: Path) -> Any:
+    """JSON text, or an error that names the file: bad syntax, numbers with thousands of digits, deep nesting."""
+    import json
+
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as problem:
+        raise NeuronError(
+            "{where}: {path} is not valid JSON: {problem}", where=where, path=path, problem=problem
+        ) from None
+    except ValueError as problem:  # an integer of more than 4300 digits
+        raise NeuronError(
+            "{where}: {path} holds a number too long to read: {problem}", where=where, path=path, problem=problem
+        ) from None
+    except RecursionError:
+        raise NeuronError("{where}: {path} is nested too deeply", where=where, path=path) from None
+
+
+def load_npy(data: bytes, where: str, path: Path) -> Any:
+    """A .npy array, once its header is checked against the file: no pickles, and no more values claimed than
+    the file holds (a header may claim terabytes)."""
+    import io
+
+    stream = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(stream)
+        claimed = int(np.prod(shape, dtype=object)) * dtype.itemsize
+        if dtype.hasobject:
+            raise ValueError("pickle")
+        if claimed > len(data) - stream.tell():
+            raise NeuronError(
+                "{where}: {path} claims {shape} values but holds {size} bytes",
+                where=where,
+                path=path,
+                shape=shape,
+                size=len(data),
+            )
+        return np.load(io.BytesIO(data), allow_pickle=False)
+    except NeuronError:
+        raise
+    except ValueError as problem:
+        reason = "holds Python objects (pickles are refused)" if "pickle" in str(problem) else "is not a .npy file"
+        raise NeuronError(
+            "{where}: {path} {reason}: {problem}", where=where, path=path, reason=message(reason), problem=problem
+        ) from None
+    except (OSError, EOFError, SyntaxError, TypeError, OverflowError) as problem:
+        raise NeuronError(
+            "{where}: {path} is not a readable .npy file: {problem}", where=where, path=path, problem=problem
+        ) from None
 
 
 def open_input(path_text: str, where: str) -> Any:
@@ -175,7 +223,12 @@ def check_array(data: Any, where: str, row_name: str = "neuron") -> Array:
         _check_nesting(data, where, row_name)
     elif not isinstance(data, np.ndarray):
         _check_number(data, where)
-    array = np.array(data, dtype=np.float64) if not isinstance(data, np.ndarray) or data.dtype.kind in "iuf" else None
+    try:
+        array = (
+            np.array(data, dtype=np.float64) if not isinstance(data, np.ndarray) or data.dtype.kind in "iuf" else None
+        )
+    except OverflowError:
+        raise NeuronError("{where}: holds a number too large for a float (beyond 1.8e308)", where=where) from None
     if array is None:
         raise NeuronError("{where}: holds {dtype} values, not numbers", where=where, dtype=data.dtype)
     if array.ndim == 0:
@@ -283,7 +336,8 @@ def parse_expected(text: str, where: str = "--expect") -> tuple[Array, Array]:
 
     values = parse_vector(text, where)  # finite numbers only, so each exponent below is an int
     exponents = [int(Decimal(field.strip()).as_tuple().exponent) for field in split_values(text)]
-    return values, np.array([0.5 * 10.0**exponent for exponent in exponents], dtype=np.float64)
+    # A number written as 0e309 has its last digit beyond any float: it allows anything.
+    return values, np.array([0.5 * 10.0**e if e < 309 else np.inf for e in exponents], dtype=np.float64)
 
 
 # ---------------------------------------------------------------- model files
@@ -309,16 +363,14 @@ def load_model(path_text: str, input_size: int | None = None, seed: int = 0) -> 
             document: Any = tomllib.loads(content)
         except tomllib.TOMLDecodeError as problem:
             raise NeuronError("--model: {path} is not valid TOML: {problem}", path=path, problem=problem) from None
+        except (RecursionError, ValueError) as problem:
+            raise NeuronError("--model: {path} cannot be read: {problem}", path=path, problem=problem) from None
     else:
-        import json
-
-        try:
-            document = json.loads(content)
-        except json.JSONDecodeError as problem:
-            raise NeuronError("--model: {path} is not valid JSON: {problem}", path=path, problem=problem) from None
-        except RecursionError:
-            raise NeuronError("--model: {path} is nested too deeply to be a model", path=path) from None
-    return model_from_document(document, str(path), input_size, seed)
+        document = parse_json(content, "--model", path)
+    try:
+        return model_from_document(document, str(path), input_size, seed)
+    except RecursionError:
+        raise NeuronError("--model: {path} is nested too deeply to be a model", path=path) from None
 
 
 def model_from_document(document: Any, name: str = "model", input_size: int | None = None, seed: int = 0) -> Network:

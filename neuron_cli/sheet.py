@@ -465,7 +465,8 @@ def _grade_column(
             digits = np.floor(np.log10(np.abs(truth)))
         limits = np.where(truth != 0, 0.5 * 10.0 ** (np.where(truth != 0, digits, 0) - tolerance.value + 1), 0.0)
     else:
-        limits = 0.5 * 10.0 ** np.array([written_exponent(text) for text in texts], dtype=np.float64)
+        with np.errstate(over="ignore"):  # a last digit beyond any float (0e309) allows anything: inf
+            limits = 0.5 * 10.0 ** np.array([written_exponent(text) for text in texts], dtype=np.float64)
     passed = np.abs(values - truth) <= limits * (1 + 1e-9) + 1e-300  # the same hair of slack as grade_cell
     verdicts = np.where(passed, "pass", "fail").tolist()
     return GradedColumn(e.header, texts, got, limits.tolist(), verdicts)
@@ -516,10 +517,19 @@ class DataSet:
     headers: list[str] = field(default_factory=list)
 
 
+MAX_DATA_ROWS = 2_000_000  # a training data set is held whole: up to this many rows
+
+
 def read_data(source: IO[bytes] | Iterable[bytes]) -> DataSet:
     """A training data set from CSV: with a header (x1..xn and t1..tk, or y1..yk; other columns ignored), or
     without one (each row's last k values are its targets, k the network's outputs)."""
-    rows = list(sheet_rows(source))
+    rows = []
+    for row in sheet_rows(source):
+        rows.append(row)
+        if len(rows) > MAX_DATA_ROWS:
+            raise NeuronError(
+                "the data set has more than {limit} rows, the most neuron trains on at once", limit=MAX_DATA_ROWS
+            )
     if not rows:
         raise NeuronError("the data set is empty; give rows of inputs and targets (x1,x2,t1 as a header helps)")
     line, first = rows[0]

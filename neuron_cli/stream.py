@@ -7,6 +7,7 @@ import os
 import queue
 import re
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
@@ -25,12 +26,22 @@ BLOCK_BYTES = 1 << 21  # rows are parsed, computed and written about this many b
 POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about 0.1 s) would cost more
 PATIENCE = 0.01  # seconds to wait for more input before computing the rows already read
 PREFETCH = 2  # blocks parsed ahead of the one being written: bounds memory while the two overlap
+COMPUTE_BYTES = 32 << 20  # what the rows computed at once may take: a block is split into as many rows as fit
+
+
+MAX_LINE = 1 << 20  # one line of a stream may hold up to 1 MiB; a longer one is refused, never held whole
+LATENCY = 0.02  # seconds a row may wait for the rows after it: a steady writer still gets answers at once
+
+
+class LongLine(Exception):
+    """A line longer than MAX_LINE (the reader names its number)."""
 
 
 def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES) -> Iterator[bytes]:
     """Whole lines from a file object: up to about `size` bytes at a time while more is waiting, and at once
-    when the writer pauses (rows typed at a terminal, `tail -f`), so that output keeps pace with input.
-    An iterable of bytes is passed through as it is.
+    when the writer pauses (rows typed at a terminal, `tail -f`) or has kept the first of them waiting for
+    LATENCY seconds, so that output keeps pace with input however steadily it comes.
+    An iterable of bytes is passed through as it is. A line longer than MAX_LINE raises LongLine.
     """
     read = _reader(source)
     if read is None:
@@ -39,12 +50,15 @@ def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES) -> Iter
     waiting = _waiting_check(source)
     pieces: list[bytes] = []
     held = 0
+    started = 0.0
     while True:
         data = read(size)
         if data:
+            if not pieces:
+                started = time.monotonic()
             pieces.append(data)
             held += len(data)
-            if held < size and waiting():
+            if held < size and time.monotonic() - started < LATENCY and waiting():
                 continue
         if not pieces:
             return
@@ -52,7 +66,11 @@ def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES) -> Iter
         cut = joined.rfind(b"\n") + 1 if data else len(joined)
         if cut:
             yield joined[:cut]
-        pieces, held = ([joined[cut:]], len(joined) - cut) if cut < len(joined) else ([], 0)
+        rest = joined[cut:]
+        if len(rest) > MAX_LINE:
+            raise LongLine()
+        pieces, held = ([rest], len(rest)) if rest else ([], 0)
+        started = time.monotonic()
         if not data:
             return
 
@@ -118,13 +136,21 @@ def _array(rows: list[list[float]], width: int) -> Array:
     return np.array(rows, dtype=np.float64).reshape(-1, width)
 
 
+# What the fast readers might read otherwise than the careful parser: an empty field (a comma at either end of a
+# line, or two in a row), and what Python's str.splitlines() or a CSV reader takes for a line break inside a line
+# (\r alone, \v, \f, \x1c-\x1e, NEL, and the Unicode line and paragraph separators).
+_UNSURE = re.compile(
+    rb"(^|\n)[ \t]*,|,[ \t]*(\r?\n|$)|,[ \t]*,|\r(?!\n)|[\x0b\x0c\x1c-\x1e]|\xc2\x85|\xe2\x80[\xa8\xa9]"
+)
+
+
 def fast_parse(block: bytes, width: int) -> Array | None:
     """The block's rows by a fast reader, or None where it cannot vouch for every value (the careful one decides).
 
     Both fast readers accept only what Python's float() accepts; blank lines, comments, empty fields, ragged
     rows and values that are not finite all send the block to the careful parser.
     """
-    if b"#" in block:
+    if b"#" in block or _UNSURE.search(block):
         return None
     if b"," in block and len(block) >= POLARS_BYTES:
         rows = accel.read_rows(block, width)
@@ -134,7 +160,7 @@ def fast_parse(block: bytes, width: int) -> Array | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "input contained no data": blank lines, left to the careful parser
             rows = np.loadtxt(
-                block.decode("utf-8").splitlines(),
+                block.decode("utf-8").split("\n"),  # lines end at \n alone, as the careful parser's do
                 delimiter="," if b"," in block else None,
                 comments=None,
                 ndmin=2,
@@ -184,23 +210,34 @@ def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network, header: b
     """Blocks of input rows (rows, inputs) in order; a bad line ends it with a NeuronError after the rows before it.
     A header line (see `without_header`) is skipped, and counted."""
     line = 1
-    for raw in chunks(source):
-        block = raw[:-1] if raw.endswith(b"\n") else raw
-        if line == 1:
-            if block.startswith(b"\xef\xbb\xbf"):
-                block = block[3:]  # a byte order mark (Excel's CSV) is not a value
-            block = without_header(block, header)
-        rows = fast_parse(block, network.input_size)
-        if rows is None:
-            try:
-                rows = parse_lines(block, line, network)
-            except StreamError as problem:
-                if problem.rows.size:
-                    yield problem.rows
-                raise NeuronError(str(problem)) from None
-        line += block.count(b"\n") + 1
-        if rows.size:
-            yield rows
+    try:
+        for raw in chunks(source):
+            rows = _rows_of(raw, line, network, header)
+            line += raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+            yield from rows
+    except LongLine:
+        raise NeuronError(
+            "line {line} is longer than {limit} bytes, the limit of one line of a stream", line=line, limit=MAX_LINE
+        ) from None
+
+
+def _rows_of(raw: bytes, line: int, network: Network, header: bool | None) -> Iterator[Array]:
+    """The rows of one chunk that starts at `line`: a block of them, or the good ones and then the error."""
+    block = raw[:-1] if raw.endswith(b"\n") else raw
+    if line == 1:
+        if block.startswith(b"\xef\xbb\xbf"):
+            block = block[3:]  # a byte order mark (Excel's CSV) is not a value
+        block = without_header(block, header)
+    rows = fast_parse(block, network.input_size)
+    if rows is None:
+        try:
+            rows = parse_lines(block, line, network)
+        except StreamError as problem:
+            if problem.rows.size:
+                yield problem.rows
+            raise NeuronError(str(problem)) from None
+    if rows.size:
+        yield rows
 
 
 def prefetch(items: Iterator[Any], depth: int = PREFETCH) -> Iterator[Any]:
@@ -243,9 +280,13 @@ def run_stream(
 
     written = 0
     blocks = read_blocks(source, network, header)
+    # Memory is bounded by rows x width, not by input bytes: a wide layer computes fewer rows at once.
+    step = network.rows_within(COMPUTE_BYTES, every_step=getattr(chosen, "value", chosen) == "json" or view.grad)
     for rows in prefetch(blocks) if hasattr(source, "read") else blocks:
-        render.write("rows", Block(network, rows, written + 1), view, chosen, out)
-        written += rows.shape[0]
+        for start in range(0, rows.shape[0], step):
+            part = rows[start : start + step]
+            render.write("rows", Block(network, part, written + 1), view, chosen, out)
+            written += part.shape[0]
         out.flush()
     if written == 0:  # no rows: a CSV still gets its header, a table its column names
         render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from neuron_cli import accel, stream
@@ -280,3 +280,83 @@ def test_json_of_a_long_block_by_template_is_byte_for_byte_the_ordinary_json(mon
     assert render._json_by_template(network.forward(rows), view) is not None  # the template path did run
     assert fast == ordinary
     assert len(fast.splitlines()) == len(rows)
+
+
+# ---------------------------------------------------------------- one parser truth, at every block boundary
+
+TOKENS = [
+    "1",
+    "-2.5",
+    ".5",
+    "5.",
+    "1e3",
+    "1E-2",
+    "+3",
+    "0",
+    "-0",
+    "1_0",
+    "0x10",
+    "1e",
+    "inf",
+    "nan",
+    "١٢",
+    "x",
+    "",
+    "1d3",
+    ".",
+    "-",
+    "  7 ",
+    "2.50",
+]
+SEPARATORS = [",", ", ", " ", "\t", ",,", " ,", "\r", "\x0b", "\u2028", "，"]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])  # contexts are per input
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(TOKENS), st.sampled_from(SEPARATORS)), min_size=1, max_size=6),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+    st.integers(1, 64),
+)
+# The failures found before: a lone \r, \v, \f or U+2028 splitting a line in two rows, a trailing comma.
+@example([[("1", ","), ("2", "\r"), ("3", ","), ("4", "")]], "\n", 64)
+@example([[("1", ","), ("2", "\x0b"), ("3", ","), ("4", "")]], "\n", 64)
+@example([[("1", ","), ("2", "\u2028"), ("3", ","), ("4", "")]], "\n", 64)
+@example([[("1", ","), ("2", "")], [("3", ","), ("4", ",,")]], "\n", 64)
+def test_every_reader_at_every_block_boundary_agrees_with_the_careful_parser(monkeypatch, lines, end, size):
+    """The same random lines through the careful parser alone, and through chunks of every size with both
+    fast readers switched on for the smallest blocks: the same rows, or the same error after the same rows."""
+    text = end.join("".join(token + sep for token, sep in line).rstrip("\t \r\x0b\u2028，") for line in lines)
+    data = text.encode() + b"\n"
+    network = Network((Layer.create([[1.0, 1.0]], 0.0),))
+
+    def collect(blocks):
+        rows, error = [], None
+        try:
+            for block in blocks:
+                rows.extend(block.tolist())
+        except NeuronError as problem:
+            error = str(problem)
+        return rows, error
+
+    with monkeypatch.context() as patch:
+        patch.setattr(stream, "fast_parse", lambda block, width: None)
+        careful = collect(read_blocks([data], network, header=False))
+    with monkeypatch.context() as patch:
+        patch.setattr(stream, "POLARS_BYTES", 1)
+        chunked = [data[k : k + size] for k in range(0, len(data), size)]
+        # whole lines per chunk, as chunks() gives them
+        pieces, held = [], b""
+        for piece in chunked:
+            held += piece
+            cut = held.rfind(b"\n") + 1
+            if cut:
+                pieces.append(held[:cut])
+                held = held[cut:]
+        if held:
+            pieces.append(held)
+        fast = collect(read_blocks(pieces, network, header=False))
+    assert fast == careful

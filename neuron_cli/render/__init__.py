@@ -69,6 +69,8 @@ def format_number(value: float, digits: int | None = None) -> str:
     if digits is None or not math.isfinite(value):
         return repr(value)
     text = format(value, f".{digits}g")
+    if math.isinf(float(text)):  # 1.8e308 to 1 digit is 2e+308, which reads back as inf: keep every digit
+        return repr(value)
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
@@ -80,7 +82,7 @@ def json_number(value: float, digits: int | None = None) -> float | str:
     if digits is None:
         return value
     rounded = float(format(value, f".{digits}g"))
-    return repr(rounded) if math.isinf(rounded) else rounded + 0.0  # 1.8e308 to 1 digit is 2e308: inf
+    return value if math.isinf(rounded) else rounded + 0.0  # 1.8e308 to 1 digit would be 2e308, beyond a float
 
 
 def json_numbers(values: Any, digits: int | None = None) -> Any:

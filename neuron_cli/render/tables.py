@@ -306,9 +306,21 @@ def fitted_picture(layer_pass: LayerPass, view: View, fancy: bool, width: int) -
     return None
 
 
+TABLE_ROWS = 20_000  # a Rich table of more connections than this is refused: a person cannot read it anyway
+
+
 def render_table(result: NetworkPass, view: View, console: Console) -> None:
     from rich.text import Text
 
+    from ..errors import NeuronError
+
+    connections = max(p.layer.neurons * p.layer.input_size for p in result.passes)
+    if connections > TABLE_ROWS:
+        raise NeuronError(
+            "a layer of {count} connections is too many for a table ({limit} at most); use --format json or plain",
+            count=connections,
+            limit=TABLE_ROWS,
+        )
     width = console.width
     many = len(result.passes) > 1
     updates = view.step.updates if view.step else (None,) * len(result.passes)

@@ -1,0 +1,43 @@
+"""The `neuron` command's first lines: before anything heavy is imported, Ctrl-C means exit 130 and closed
+standard streams are made safe, so that no moment of start-up can end in a traceback."""
+
+import os
+import sys
+
+
+def main() -> None:
+    """The `neuron` command (and `python -m neuron_cli`)."""
+    try:
+        guard_streams()
+        from .cli import run
+
+        run()
+    except KeyboardInterrupt:
+        # Ctrl-C at any moment, imports included: the shell's code for SIGINT, and nothing on the screen.
+        os._exit(130)
+
+
+def guard_streams() -> None:
+    """A closed stderr (2>&-) is pointed at /dev/null, so that no file opened later takes its number and errors
+    land nowhere rather than somewhere else; a closed stdout is reported, since nothing could be written."""
+    if not _is_open(2):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        sys.stderr = None  # nothing is reported when stderr is closed
+    if not _is_open(1):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        if sys.stderr is not None:
+            sys.stderr.write("error: cannot write the output: standard output is closed\n")
+            sys.stderr.flush()
+        os._exit(2)
+
+
+def _is_open(descriptor: int) -> bool:
+    try:
+        os.fstat(descriptor)
+    except OSError:
+        return False
+    return True
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m neuron_cli goes through __main__.py
+    main()
