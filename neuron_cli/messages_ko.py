@@ -24,7 +24,6 @@ TRANSLATIONS: dict[str, str] = {
     "--model: {name}, layer {number}": "--model: {name}, {number}층",
     "--model: {name}: {problem}": "--model: {name}: {problem}",
     "--model: {path} is nested too deeply to be a model": "--model: {path}은(는) 모델이라기엔 너무 깊이 중첩되어 있습니다",
-    "--model: {path} is not valid JSON: {problem}": "--model: {path}은(는) 올바른 JSON이 아닙니다: {problem}",
     "--model: {path} is not valid TOML: {problem}": "--model: {path}은(는) 올바른 TOML이 아닙니다: {problem}",
     "--momentum and --nesterov belong to --optimizer sgd": "--momentum과 --nesterov는 --optimizer sgd에서만 씁니다",
     "--momentum must be from 0 to 1, got {momentum}": "--momentum은 0부터 1까지입니다. 받은 값: {momentum}",
