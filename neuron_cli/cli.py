@@ -202,9 +202,10 @@ def user_errors() -> Iterator[None]:
         report(message("error: {problem}", LANG, problem=problem))
         raise typer.Exit(2) from None
     except BrokenPipeError:
-        # The reader has gone (`| head -1`): stop quietly, and keep Python from complaining when it flushes.
+        # The reader has gone (`| head -1`): stop quietly, with the code the command would have given, and keep
+        # Python from complaining when it flushes.
         quiet_stdout()
-        raise typer.Exit(0) from None
+        raise typer.Exit(IF_THE_PIPE_CLOSES[0]) from None
     except OSError as problem:  # a full disk, /dev/full, a closed stdout: the output could not be written
         quiet_stdout()
         reason = f"{message('cannot write the output', LANG)}: {problem.strerror or problem}"
@@ -228,6 +229,7 @@ def quiet_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+IF_THE_PIPE_CLOSES = [0]  # the exit code of a command whose reader goes away: what it would have given
 LANG = "en"  # the language of this run: set in `run` before any command, from --lang or the environment
 
 
@@ -310,6 +312,14 @@ def refuse_unused(**options: tuple[bool, str]) -> None:
                     fix=message("give both, or leave it out", LANG),
                 )
             )
+
+
+def refuse_plot(plot: bool, chosen: Format) -> None:
+    """--plot draws for a person: in a machine format it would break what a program reads."""
+    if plot and chosen is not Format.table:
+        raise NeuronError(
+            message("--plot draws for a person and goes with --format table, not {format}", LANG, format=chosen.value)
+        )
 
 
 def version_callback(value: bool) -> None:
@@ -404,6 +414,7 @@ def compute(
             raise NeuronError(message("--save-model writes the model after a training step: give --target too", LANG))
         chosen = chosen_format(format)
         view = make_view(digits, color, index_base, grad=grad, explain=explain)
+        refuse_plot(plot, chosen)
         from . import render
 
         row_only = [
@@ -648,6 +659,7 @@ def check(
         from .core import Verdict
 
         verdict = Verdict(expected, outputs, tolerances, tol is None)
+        IF_THE_PIPE_CLOSES[0] = 0 if verdict.passed else 1
         if not quiet:
             render.write("verdict", verdict, view, chosen, sys.stdout)
             sys.stdout.flush()
@@ -785,6 +797,7 @@ def truth_table(
         chosen = chosen_format(format)
         render.check("truth_table", chosen, view)
         table = tabulate(build_network(w, b, activation, model, dtype), gate.value if gate else None)
+        IF_THE_PIPE_CLOSES[0] = 0 if table.passed else 1
         render.write("truth_table", table, view, chosen, sys.stdout)
         sys.stdout.flush()
     if not table.passed:
@@ -1014,6 +1027,7 @@ def train(
             raise NeuronError(message("--batch-size must be 1 or more, got {value}", LANG, value=batch_size))
         view = make_view(digits, color, index_base)
         chosen = chosen_format(format)
+        refuse_plot(plot, chosen)
         render.check("training", chosen, view)
         rule = make_optimizer(optimizer.value, lr, momentum, nesterov)
         dataset = read_data(stdin_source("-") if data == "-" else _open_data(data))
@@ -1145,6 +1159,14 @@ def run() -> None:
     except (typer.Abort, KeyboardInterrupt):
         quiet_stdout()
         sys.exit(130)
+    except BrokenPipeError:  # the reader went away before a command's own handling (--help, --version)
+        quiet_stdout()
+        sys.exit(0)
+    except OSError as problem:  # a full disk or a closed stdout before a command's own handling (--version)
+        quiet_stdout()
+        reason = f"{message('cannot write the output', LANG)}: {problem.strerror or problem}"
+        report(message("error: {problem}", LANG, problem=reason))
+        sys.exit(2)
     finish("", code if isinstance(code, int) else 0)
 
 

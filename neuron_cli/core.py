@@ -197,14 +197,16 @@ class Network:
         return self.layers[-1].output_size
 
     def row_bytes(self, every_step: bool = False) -> int:
-        """Bytes one input row needs while it is computed: its inputs, and each layer's z and outputs; with
-        `every_step` (JSON, gradients) also each layer's products x_i * w_ji and the activation's Jacobian."""
-        total = self.input_size
+        """Bytes one input row needs while it is computed and written: its inputs, each layer's z and outputs, and
+        the outputs' text; with `every_step` (JSON, gradients) also each layer's products x_i * w_ji, the
+        activation's Jacobian, and the JSON text of every connection with the Python objects behind it."""
+        total = 8 * self.input_size + 40 * self.output_size
         for layer in self.layers:
-            total += 4 * layer.neurons
+            total += 32 * layer.neurons
             if every_step:
-                total += 3 * layer.neurons * layer.input_size + layer.neurons**2 * layer.activation.layerwise
-        return 8 * total
+                connections = layer.neurons * layer.input_size
+                total += 250 * connections + 8 * layer.neurons**2 * layer.activation.layerwise
+        return total
 
     def rows_within(self, budget: int, every_step: bool = False) -> int:
         """How many rows fit `budget` bytes at once (at least one)."""

@@ -447,4 +447,5 @@ TRANSLATIONS: dict[str, str] = {
     "{where}: {path} holds a number too long to read: {problem}": "{where}: {path}에 읽기에 너무 긴 수가 있습니다: {problem}",
     "{where}: {path} is larger than {limit} bytes, the limit of a value or model file": "{where}: {path}이(가) 값·모델 파일의 한도인 {limit}바이트보다 큽니다",
     "{where}: {path} is nested too deeply": "{where}: {path}이(가) 너무 깊이 중첩되어 있습니다",
+    "--plot draws for a person and goes with --format table, not {format}": "--plot은 사람이 보는 그림이라 --format table과 함께 씁니다({format}에는 쓸 수 없습니다)",
 }

@@ -176,7 +176,7 @@ def test_plot_range_and_ascii(neuron):
 
 
 def test_compute_plot_marks_each_neuron(neuron):
-    run = neuron("compute", "-x", "1,2", "-w", "1,-1;0.5,0.5", "-a", "tanh", "--plot")
+    run = neuron("compute", "-x", "1,2", "-w", "1,-1;0.5,0.5", "-a", "tanh", "--plot", "--format", "table")
     assert "n1: z = -1" in run.out and "n2: z = 1.5" in run.out
 
 

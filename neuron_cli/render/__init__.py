@@ -177,7 +177,7 @@ def _documents(result: NetworkPass, view: View, per_row: Callable[[Array], Any])
     return document
 
 
-TEMPLATE_ROWS = 256  # from this many rows on, a block's JSON is filled into a template (below)
+TEMPLATE_ROWS = 32  # from this many rows on, a block's JSON is filled into a template (below)
 
 
 def _json_by_template(result: NetworkPass, view: View) -> str | None:

@@ -31,7 +31,7 @@ def make_console(file: IO[str], color: bool | None = None, width: int | None = N
 
     if width is None and not (hasattr(file, "isatty") and file.isatty()) and "COLUMNS" not in os.environ:
         width = PIPED_WIDTH
-    return Console(
+    console = Console(
         file=file,
         markup=False,
         emoji=False,
@@ -42,6 +42,13 @@ def make_console(file: IO[str], color: bool | None = None, width: int | None = N
         safe_box=True,
         record=record,
     )
+    console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+    return console
+
+
+def _broken_pipe() -> None:
+    """Rich would exit 1 on a closed pipe; the command decides instead (quietly, with the code it would give)."""
+    raise BrokenPipeError
 
 
 def unicode_ok(console: Console) -> bool:
