@@ -21,9 +21,10 @@ except ImportError:  # pragma: no cover - an older Typer, on the real click
 
 from . import __version__
 from .core import Layer, Network
+from .edge import IF_THE_PIPE_CLOSES, cannot_write, failures, quiet_stdout, report, start
 from .errors import NeuronError
 from .messages import language, message
-from .parsing import load_model, parse_activation, parse_bias, parse_inputs, parse_vector, parse_weights
+from .parsing import input_rows, load_model, parse_activation, parse_bias, parse_vector, parse_weights
 from .render import Format, View
 from .render.writers import formats
 
@@ -194,42 +195,12 @@ IndexBaseOption = Annotated[
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the user's mistakes, a failed write and Ctrl-C into a message and an exit code; never a traceback."""
-    try:
+    with failures(LANG) as outcome:
         yield
-    except NeuronError as problem:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stdout.flush()
-        report(message("error: {problem}", LANG, problem=problem))
-        raise typer.Exit(2) from None
-    except BrokenPipeError:
-        # The reader has gone (`| head -1`): stop quietly, with the code the command would have given, and keep
-        # Python from complaining when it flushes.
-        quiet_stdout()
-        raise typer.Exit(IF_THE_PIPE_CLOSES[0]) from None
-    except OSError as problem:  # a full disk, /dev/full, a closed stdout: the output could not be written
-        quiet_stdout()
-        reason = f"{message('cannot write the output', LANG)}: {problem.strerror or problem}"
-        report(message("error: {problem}", LANG, problem=reason))
-        raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        quiet_stdout()
-        raise typer.Exit(130) from None
+    if outcome.stopped:
+        raise typer.Exit(outcome.code)
 
 
-def report(text: str) -> None:
-    """One line on stderr; where stderr is closed, nowhere (never onto stdout)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.write(text + "\n")
-        sys.stderr.flush()
-
-
-def quiet_stdout() -> None:
-    """Point stdout at /dev/null so that Python's flush at exit finds nothing left to fail on."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
-IF_THE_PIPE_CLOSES = [0]  # the exit code of a command whose reader goes away: what it would have given
 LANG = "en"  # the language of this run: set in `run` before any command, from --lang or the environment
 
 
@@ -282,12 +253,6 @@ def described_network(w: list[str] | None, b: str | None, a: str | None, model: 
     bias = parse_bias(b) if b is not None else 0.0
     activation = parse_activation(a) if a is not None else "linear"
     return Network((Layer.create(weights, bias, activation),))
-
-
-def input_rows(x: str, network: Network) -> np.ndarray:
-    rows = parse_inputs(x)
-    network.check_inputs(rows.shape[1], "-x" if rows.shape[0] == 1 else message("-x ({file}), each row", file=x[1:]))
-    return rows
 
 
 def stdin_source(x: str | None) -> IO[bytes]:
@@ -1128,15 +1093,7 @@ def run() -> None:
         sys.stdout.reconfigure(errors="backslashreplace")
     if sys.stderr is not None and hasattr(sys.stderr, "reconfigure"):
         sys.stderr.reconfigure(errors="backslashreplace")
-    LANG = chosen_language(sys.argv[1:])
-    # No NumPy warning text ever reaches stderr: overflow to inf and 0/0 are results here, shown as such.
-    import warnings
-
-    warnings.simplefilter("ignore", RuntimeWarning)
-    np.seterr(all="ignore")
-    from .messages import use
-
-    use(LANG)
+    LANG = start(chosen_language(sys.argv[1:]))
     try:
         command = typer.main.get_command(app)
         if LANG != "en":
@@ -1164,8 +1121,7 @@ def run() -> None:
         sys.exit(0)
     except OSError as problem:  # a full disk or a closed stdout before a command's own handling (--version)
         quiet_stdout()
-        reason = f"{message('cannot write the output', LANG)}: {problem.strerror or problem}"
-        report(message("error: {problem}", LANG, problem=reason))
+        cannot_write(problem)
         sys.exit(2)
     finish("", code if isinstance(code, int) else 0)
 

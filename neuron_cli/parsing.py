@@ -302,6 +302,13 @@ def parse_inputs(text: str, where: str = "-x") -> Array:
     return parse_vector(text, where).reshape(1, -1)
 
 
+def input_rows(x: str, network: Network) -> Array:
+    """-x as rows of inputs, each as wide as the network's first layer."""
+    rows = parse_inputs(x)
+    network.check_inputs(rows.shape[1], "-x" if rows.shape[0] == 1 else message("-x ({file}), each row", file=x[1:]))
+    return rows
+
+
 def parse_weights(texts: list[str], where: str = "-w") -> Array:
     """`-w`: neurons separated by `;`, or the option once per neuron, or `@PATH`: (neurons, inputs)."""
     rows: list[Array] = []
