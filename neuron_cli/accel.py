@@ -18,11 +18,21 @@ Array = np.ndarray
 MIN_VALUES = 4096  # below this, polars' import (about 0.1 s) costs more than it saves
 
 
+WANTED = [True]  # False: a small input, where polars' import (about 0.12 s) would cost more than it saves
+
+
+def not_for_this_input() -> None:
+    """Leave polars unimported: NumPy and Python read and write this input."""
+    WANTED[0] = False
+
+
 @functools.lru_cache(maxsize=1)
 def polars() -> ModuleType | None:
     """Polars, or None where it is missing or will not load (it warns, for one, on a CPU it was not built for)."""
     import warnings
 
+    if not WANTED[0]:
+        return None
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

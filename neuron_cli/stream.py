@@ -22,10 +22,12 @@ from .parsing import split_values
 from .syntax import parse_number
 
 Array = np.ndarray
-BLOCK_BYTES = 1 << 21  # rows are parsed, computed and written about this many bytes at a time
+BLOCK_BYTES = 1 << 20  # rows are parsed, computed and written about this many bytes at a time
+POLARS_FROM = 16 << 20  # a file smaller than this is read and written without polars: its import would not pay
 POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about 0.1 s) would cost more
 PATIENCE = 0.01  # seconds to wait for more input before computing the rows already read
 PREFETCH = 2  # blocks parsed ahead of the one being written: bounds memory while the two overlap
+PARSERS = 2  # threads parsing chunks at once: the machines this runs on have two cores or more
 COMPUTE_BYTES = 32 << 20  # what the rows computed at once may take: a block is split into as many rows as fit
 
 
@@ -224,6 +226,55 @@ def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network, header: b
         ) from None
 
 
+def pipelined(
+    source: IO[bytes] | Iterable[bytes],
+    network: Network,
+    header: bool | None,
+    work: Callable[[list[Array]], tuple[str, int]],
+    workers: int = PARSERS,
+) -> Iterator[tuple[str, int, NeuronError | None]]:
+    """Each chunk of the source parsed and turned into text by `work` on `workers` threads at once (polars
+    releases the GIL while it reads and writes, so both cores work), while a reader thread reads ahead; the
+    results come back in order: (text, rows, the error of a bad line after those rows). At most a few chunks are
+    in flight, so memory stays bounded.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="neuron-worker")
+
+    def job(raw: bytes, line: int) -> tuple[str, int, NeuronError | None]:
+        rows, problem = _parsed(raw, line, network, header)
+        text, count = work(rows)
+        return text, count, problem
+
+    def jobs() -> Iterator[Future[tuple[str, int, NeuronError | None]]]:
+        line = 1
+        try:
+            for raw in chunks(source):
+                yield pool.submit(job, raw, line)
+                line += raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+        except LongLine:
+            raise NeuronError(
+                "line {line} is longer than {limit} bytes, the limit of one line of a stream", line=line, limit=MAX_LINE
+            ) from None
+
+    try:
+        for future in prefetch(jobs(), depth=workers):
+            yield future.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _parsed(raw: bytes, line: int, network: Network, header: bool | None) -> tuple[list[Array], NeuronError | None]:
+    """A chunk's rows, and the error of its first bad line if it has one (the rows before it are kept)."""
+    rows: list[Array] = []
+    try:
+        rows.extend(_rows_of(raw, line, network, header))
+    except NeuronError as problem:
+        return rows, problem
+    return rows, None
+
+
 def _rows_of(raw: bytes, line: int, network: Network, header: bool | None) -> Iterator[Array]:
     """The rows of one chunk that starts at `line`: a block of them, or the good ones and then the error."""
     block = raw[:-1] if raw.endswith(b"\n") else raw
@@ -270,6 +321,17 @@ def prefetch(items: Iterator[Any], depth: int = PREFETCH) -> Iterator[Any]:
         yield value
 
 
+def known_size(source: Any) -> float:
+    """The bytes a regular file on stdin holds; a pipe or a terminal may hold any number (inf)."""
+    import stat
+
+    try:
+        status = os.fstat(source.fileno())
+    except (AttributeError, OSError, ValueError):
+        return float("inf")
+    return status.st_size if stat.S_ISREG(status.st_mode) else float("inf")
+
+
 def run_stream(
     source: IO[bytes] | Iterable[bytes],
     network: Network,
@@ -278,14 +340,44 @@ def run_stream(
     out: IO[str],
     header: bool | None = None,
 ) -> None:
-    """Read rows, compute, and write one output line per row as each block is done (render decides how)."""
+    """Read rows, compute, and write one output line per row as each block is done (render decides how).
+
+    From a file or a pipe, in a machine format, chunks are parsed, computed and written as text by two worker
+    threads and the texts written here in order; a table numbers its rows, and goes a block at a time here.
+    """
+    import io
+
     from . import render
 
-    written = 0
-    blocks = read_blocks(source, network, header)
+    every_step = getattr(chosen, "value", chosen) == "json" or view.grad
     # Memory is bounded by rows x width, not by input bytes: a wide layer computes fewer rows at once.
-    step = network.rows_within(COMPUTE_BYTES, every_step=getattr(chosen, "value", chosen) == "json" or view.grad)
-    for rows in prefetch(blocks) if hasattr(source, "read") else blocks:
+    step = network.rows_within(COMPUTE_BYTES, every_step=every_step)
+    # The workers hand back a chunk's whole text: only where it stays small (not a wide layer's JSON).
+    chunk_rows = BLOCK_BYTES / (4 * network.input_size)  # a value and its separator take 4 bytes at the least
+    machine = getattr(chosen, "value", chosen) in ("plain", "csv", "json")
+    machine = machine and chunk_rows * network.row_bytes(every_step) <= COMPUTE_BYTES
+    if known_size(source) < POLARS_FROM:
+        accel.not_for_this_input()
+    if machine and hasattr(source, "read"):
+        render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)  # a header
+
+        def work(blocks: list[Array]) -> tuple[str, int]:
+            text, count = io.StringIO(), 0
+            for rows in blocks:
+                for start in range(0, rows.shape[0], step):
+                    part = rows[start : start + step]
+                    render.write("rows", Block(network, part, 2 + count), view, chosen, text)
+                    count += part.shape[0]
+            return text.getvalue(), count
+
+        for text, _, problem in pipelined(source, network, header, work):
+            out.write(text)
+            out.flush()
+            if problem is not None:
+                raise problem
+        return
+    written = 0
+    for rows in read_blocks(source, network, header):
         for start in range(0, rows.shape[0], step):
             part = rows[start : start + step]
             render.write("rows", Block(network, part, written + 1), view, chosen, out)

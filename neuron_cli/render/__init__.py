@@ -108,9 +108,14 @@ def plain_lines(outputs: Array, digits: int | None = None) -> str:
         fast = accel.write_rows(rows.reshape(rows.shape[0], -1))
         if fast is not None:
             return fast
-        # repr of a nested list writes each float in its shortest round-trip form, as repr(float) does, in C;
-        # no float's repr holds "[", "]" or ", ", so the list's own punctuation can be swapped for ours.
-        text = repr(rows.reshape(rows.shape[0], -1).tolist())[2:-2].replace("], [", "\n").replace(", ", ",")
+        # repr of a list writes each float in its shortest round-trip form, as repr(float) does, in C; no float's
+        # repr holds "[", "]" or ", ", so the list's own punctuation can be swapped for ours. One column: a flat
+        # list, half the work of a list of one-element lists.
+        table = rows.reshape(rows.shape[0], -1)
+        if table.shape[1] == 1:
+            text = repr(table.ravel().tolist())[1:-1].replace(", ", "\n")
+        else:
+            text = repr(table.tolist())[2:-2].replace("], [", "\n").replace(", ", ",")
     else:
         text = "\n".join(join_numbers(row, digits) for row in rows.tolist())
     return text + "\n"
