@@ -19,15 +19,32 @@ LOSSES = ("half_sse", "mse", "binary_crossentropy", "categorical_crossentropy")
 KERAS_EPSILON = 1e-7  # keras.config.epsilon(): binary_crossentropy clips probabilities to [eps, 1 - eps]
 
 
-def weighted_sums(inputs: Array, weights: Array) -> Array:
-    """sum_i x_i * w_ji for every neuron j, added left to right, for one input row (m,) or many (rows, m).
+LEFT_TO_RIGHT = 32  # up to this many inputs the products are added left to right, one column at a time
+PRODUCTS_AT_ONCE = 1 << 21  # beyond, the products x_i * w_ji of this many connections are held at once
 
-    One fixed order of addition, so that a row gives the same bits alone, in a stream, or in the table.
+
+def weighted_sums(inputs: Array, weights: Array) -> Array:
+    """sum_i x_i * w_ji for every neuron j, for one input row (m,) or many (rows, m).
+
+    One fixed order of addition for each width, so that a row gives the same bits alone, in a stream, or in the
+    table: left to right up to 32 inputs; beyond, NumPy's pairwise summation along each row's products (the
+    same for every row, however many come together), with no Python loop over the inputs.
     """
-    total = inputs[..., 0, None] * weights[:, 0]
-    for i in range(1, weights.shape[1]):
-        total += inputs[..., i, None] * weights[:, i]
-    return total
+    if weights.shape[1] <= LEFT_TO_RIGHT:
+        total = inputs[..., 0, None] * weights[:, 0]
+        for i in range(1, weights.shape[1]):
+            total += inputs[..., i, None] * weights[:, i]
+        return total
+    if inputs.ndim == 1:
+        return (inputs * weights).sum(axis=-1)
+    step = max(1, PRODUCTS_AT_ONCE // weights.size)
+    return (
+        np.concatenate(
+            [(inputs[start : start + step, None, :] * weights).sum(axis=-1) for start in range(0, len(inputs), step)]
+        )
+        if len(inputs)
+        else np.zeros((0, weights.shape[0]), dtype=np.result_type(inputs, weights))
+    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,7 +23,10 @@ from .syntax import parse_number
 
 Array = np.ndarray
 BLOCK_BYTES = 1 << 20  # rows are parsed, computed and written about this many bytes at a time
-POLARS_FROM = 16 << 20  # a file smaller than this is read and written without polars: its import would not pay
+# A file smaller than POLARS_FROM that gives fewer than POLARS_VALUES outputs (about 9 bytes an input value) is
+# read and written without polars: its import (0.12 s) would cost more than it saves.
+POLARS_FROM = 16 << 20
+POLARS_VALUES = 200_000
 POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about 0.1 s) would cost more
 PATIENCE = 0.01  # seconds to wait for more input before computing the rows already read
 PREFETCH = 2  # blocks parsed ahead of the one being written: bounds memory while the two overlap
@@ -31,7 +34,7 @@ PARSERS = 2  # threads parsing chunks at once: the machines this runs on have tw
 COMPUTE_BYTES = 32 << 20  # what the rows computed at once may take: a block is split into as many rows as fit
 
 
-MAX_LINE = 1 << 20  # one line of a stream may hold up to 1 MiB; a longer one is refused, never held whole
+MAX_LINE = 1 << 20  # one line of a stream may hold 1 MiB (or 64 bytes a value); a longer one is refused unread
 LATENCY = 0.02  # seconds a row may wait for the rows after it: a steady writer still gets answers at once
 
 
@@ -39,11 +42,11 @@ class LongLine(Exception):
     """A line longer than MAX_LINE (the reader names its number)."""
 
 
-def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES) -> Iterator[bytes]:
+def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES, longest: int = MAX_LINE) -> Iterator[bytes]:
     """Whole lines from a file object: up to about `size` bytes at a time while more is waiting, and at once
     when the writer pauses (rows typed at a terminal, `tail -f`) or has kept the first of them waiting for
     LATENCY seconds, so that output keeps pace with input however steadily it comes.
-    An iterable of bytes is passed through as it is. A line longer than MAX_LINE raises LongLine.
+    An iterable of bytes is passed through as it is. A line longer than `longest` bytes raises LongLine.
     """
     read = _reader(source)
     if read is None:
@@ -69,7 +72,7 @@ def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES) -> Iter
         if cut:
             yield joined[:cut]
         rest = joined[cut:]
-        if len(rest) > MAX_LINE:
+        if len(rest) > longest:
             raise LongLine()
         pieces, held = ([rest], len(rest)) if rest else ([], 0)
         started = time.monotonic()
@@ -211,18 +214,31 @@ def _is_number(field: bytes) -> bool:
     return True
 
 
+def longest_line(network: Network) -> int:
+    """The longest line a stream may hold: 1 MiB, or 64 bytes for each of a wide row's values."""
+    return max(MAX_LINE, 64 * network.input_size)
+
+
+def chunk_bytes(network: Network) -> int:
+    """How many bytes to read at a time: BLOCK_BYTES, or for wide rows about 512 rows (a reader call costs
+    something for every column, so a chunk of a hundred rows of a thousand values would cost mostly that)."""
+    return max(BLOCK_BYTES, 512 * 10 * network.input_size)
+
+
 def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network, header: bool | None = None) -> Iterator[Array]:
     """Blocks of input rows (rows, inputs) in order; a bad line ends it with a NeuronError after the rows before it.
     A header line (see `without_header`) is skipped, and counted."""
     line = 1
     try:
-        for raw in chunks(source):
+        for raw in chunks(source, chunk_bytes(network), longest_line(network)):
             rows = _rows_of(raw, line, network, header)
             line += raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
             yield from rows
     except LongLine:
         raise NeuronError(
-            "line {line} is longer than {limit} bytes, the limit of one line of a stream", line=line, limit=MAX_LINE
+            "line {line} is longer than {limit} bytes, the limit of one line of a stream",
+            line=line,
+            limit=longest_line(network),
         ) from None
 
 
@@ -250,12 +266,14 @@ def pipelined(
     def jobs() -> Iterator[Future[tuple[str, int, NeuronError | None]]]:
         line = 1
         try:
-            for raw in chunks(source):
+            for raw in chunks(source, chunk_bytes(network), longest_line(network)):
                 yield pool.submit(job, raw, line)
                 line += raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
         except LongLine:
             raise NeuronError(
-                "line {line} is longer than {limit} bytes, the limit of one line of a stream", line=line, limit=MAX_LINE
+                "line {line} is longer than {limit} bytes, the limit of one line of a stream",
+                line=line,
+                limit=longest_line(network),
             ) from None
 
     try:
@@ -353,11 +371,12 @@ def run_stream(
     # Memory is bounded by rows x width, not by input bytes: a wide layer computes fewer rows at once.
     step = network.rows_within(COMPUTE_BYTES, every_step=every_step)
     # The workers hand back a chunk's whole text: only where it stays small (not a wide layer's JSON).
-    chunk_rows = BLOCK_BYTES / (4 * network.input_size)  # a value and its separator take 4 bytes at the least
+    chunk_rows = chunk_bytes(network) / (4 * network.input_size)  # a value and its separator take 4 bytes at the least
     machine = getattr(chosen, "value", chosen) in ("plain", "csv", "json")
     machine = machine and chunk_rows * network.row_bytes(every_step) <= COMPUTE_BYTES
-    if known_size(source) < POLARS_FROM:
-        accel.not_for_this_input()
+    size = known_size(source)
+    if size < POLARS_FROM and size / (9 * network.input_size) * network.output_size < POLARS_VALUES:
+        accel.not_for_this_input()  # a small file with few outputs: polars' import would not pay
     if machine and hasattr(source, "read"):
         render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)  # a header
 
