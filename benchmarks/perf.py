@@ -73,7 +73,7 @@ def mawk_program(weights: np.ndarray, bias: np.ndarray) -> str:
     return (
         'BEGIN { FS = ","; k = 0; while ((getline v < "' + str(flat) + '") > 0) w[++k] = v;'
         ' split("' + ",".join(map(str, bias)) + '", b, ",") }'
-        " { line = \"\"; for (j = 1; j <= " + str(neurons) + "; j++) { z = b[j];"
+        ' { line = ""; for (j = 1; j <= ' + str(neurons) + "; j++) { z = b[j];"
         " for (i = 1; i <= " + str(inputs) + "; i++) z += $i * w[(j - 1) * " + str(inputs) + " + i];"
         ' line = line (j > 1 ? "," : "") sprintf("%.17g", 1 / (1 + exp(-z))) } print line }'
     )
