@@ -49,8 +49,9 @@ LAYER_STEP = ["compute", "-x", "1,2,3", "-w", "0.5,-0.2,0.1;1,2,3", "-b", "0.1",
         ["compute", "-x", "1,2,3", "-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid"],
         ["check", "-x", "1", "-w", "1", "--expect", "2"],
         ["truth-table", "-w", "1,1", "-b", "-1.5", "-a", "sigmoid", "--gate", "and"],
+        ["activations"],
     ],
-    ids=["layer-step-grad", "neuron", "check", "truth-table"],
+    ids=["layer-step-grad", "neuron", "check", "truth-table", "activations"],
 )
 def test_tables_fit_the_terminal(args, columns):
     shown = ESCAPES.sub("", in_terminal(args, columns, {"NO_COLOR": "1"}))
@@ -72,3 +73,14 @@ def test_help_examples_never_wrap_mid_command_at_80_columns():
         lines = [line.strip() for line in examples.splitlines() if line.strip()]
         assert lines and all(line.startswith(("neuron ", "seq ")) for line in lines), (command, lines)
         assert max(cell_len(line) for line in shown.splitlines()) <= 80, command
+
+
+@pytest.mark.parametrize("columns", [40, 80, 120])
+def test_formulas_wrap_between_words_never_inside_one(columns):
+    from neuron_cli.activations import REGISTRY
+
+    shown = ESCAPES.sub("", in_terminal(["activations"], columns, {"NO_COLOR": "1"}))
+    words = set(re.sub(r"[│┃]", " ", shown).split())
+    for activation in REGISTRY:
+        for word in activation.formula.split():
+            assert word in words or "|" in word, (activation.name, word)

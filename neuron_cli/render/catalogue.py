@@ -59,7 +59,13 @@ def list_csv(activations: list[Activation], view: View, out: IO[str]) -> None:
         writer.writerow([a.name, " ".join(a.aliases), a.formula, a.output_range, "layer" if a.layerwise else "neuron"])
 
 
+WIDE_CATALOGUE = 110  # from this width on the list is a table; narrower, each activation stacks its formula
+
+
 def list_table(activations: list[Activation], view: View, out: IO[str]) -> None:
+    """Every activation: a table where the terminal is wide enough for formulas to wrap between words only,
+    else each activation's name, range and aliases on a line and its formula indented beneath."""
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -71,10 +77,17 @@ def list_table(activations: list[Activation], view: View, out: IO[str]) -> None:
             )
         )
     )
+    if console.width < WIDE_CATALOGUE:
+        for a in activations:
+            acts = message("layer" if a.layerwise else "neuron", view)
+            aliases = f" ({message('also', view)}: {', '.join(a.aliases)})" if a.aliases else ""
+            console.print(Text(a.name, style="bold") + Text(f"  {a.output_range}, {acts}{aliases}"))
+            console.print(Padding(Text(f"f(z) = {a.formula}"), (0, 0, 0, 4)))
+        return
     table = Table()
     for header in ("name", "aliases", "f(z)", "range", "acts on"):
-        # formulas wrap between words; names never break
-        table.add_column(message(header, view), overflow="fold", no_wrap=header in ("name", "aliases"))
+        # names never break; formulas wrap between words (the column stays wider than any word of them)
+        table.add_column(message(header, view), no_wrap=header != "f(z)", ratio=1 if header == "f(z)" else None)
     for a in activations:
         acts = message("layer" if a.layerwise else "neuron", view)
         table.add_row(a.name, ", ".join(a.aliases), a.formula, a.output_range, acts)
