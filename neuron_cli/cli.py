@@ -455,7 +455,8 @@ def show_plots(result: Any, view: View) -> None:
         start, stop = range_around(spec, marks)
         if len(result.passes) > 1:
             sys.stdout.write(message("layer {number}:", LANG, number=number) + "\n")
-        sys.stdout.write(draw(spec, start, stop, marks, color=color, fancy=unicode_ok(out), lang=LANG))
+        width = min(72, out.width)
+        sys.stdout.write(draw(spec, start, stop, marks, width, color=color, fancy=unicode_ok(out), lang=LANG))
 
 
 def save_record(result: Any, view: View, svg: str | None, html: str | None) -> None:
@@ -786,7 +787,10 @@ def plot(
     at: Annotated[
         list[str] | None, typer.Option("--at", metavar="Z", help="Mark z and print f(z) and f'(z); repeatable.")
     ] = None,
-    width: Annotated[int, typer.Option("--width", help="Plot width in characters.")] = 72,
+    width: Annotated[
+        int | None,
+        typer.Option("--width", help="Plot width in characters. Default: 72, or the terminal's if narrower."),
+    ] = None,
     height: Annotated[int, typer.Option("--height", help="Plot height in lines.")] = 20,
     color: ColorOption = Color.auto,
     lang: LangOption = None,
@@ -809,21 +813,23 @@ def plot(
         from .syntax import parse_number
 
         spec = parse_activation(name, "NAME")
+        out = make_console(sys.stdout, color=make_view(None, color).color)
+        width = width if width is not None else min(72, out.width)
         if not (10 <= width <= 1000 and 5 <= height <= 500):
             raise NeuronError(message("--width takes 10 to 1000 and --height 5 to 500", LANG))
         points = [parse_number(text, f"--at ({text})") for text in at or []]
         marks = [Mark(z, f"z = {z:g}") for z in points]
         start, stop = parse_range(range_, spec) if range_ is not None else range_around(spec, marks)
-        out = make_console(sys.stdout, color=make_view(None, color).color)
         shown = out.is_terminal and not out.no_color
         sys.stdout.write(draw(spec, start, stop, marks, width, height, shown, unicode_ok(out), lang=LANG))
         for z in points:
             value, slope = curve(spec, np.array([z]))
             outside = "" if start <= z <= stop else " " + message("(outside the plotted range, not marked)", LANG)
-            sys.stdout.write(
-                f"at z = {format_number(z)}: f(z) = {format_number(value[0])}, f'(z) = {format_number(slope[0])}"
-                f"{outside}\n"
-            )
+            parts = [f"at z = {format_number(z)}:", f"f(z) = {format_number(value[0])},"]
+            parts.append(f"f'(z) = {format_number(slope[0])}{outside}")
+            line = " ".join(parts)
+            # where the terminal is narrower than the line, each part on a line of its own, never cut mid-number
+            sys.stdout.write((line if len(line) <= out.width else "\n  ".join(parts)) + "\n")
         sys.stdout.flush()
 
 

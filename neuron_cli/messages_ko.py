@@ -120,7 +120,6 @@ TRANSLATIONS: dict[str, str] = {
     "Piecewise linear sigmoid (Keras 3's; Keras 2 used 0.2 * z + 0.5).": "구간별 선형 시그모이드(Keras 3의 정의, Keras 2는 0.2 * z + 0.5).",
     "Piecewise linear sigmoid reaching 0 and 1.": "0과 1에 닿는 구간별 선형 시그모이드.",
     "Plot height in lines.": "그래프 높이(줄 수).",
-    "Plot width in characters.": "그래프 너비(글자 수).",
     "Print nothing; only the exit code says.": "아무것도 출력하지 않고 종료 코드로만 알립니다.",
     "Print the version.": "버전을 출력합니다.",
     "Projection onto the probability simplex: softmax with exact zeros (Martins and Astudillo, 2016).": "확률 단체(simplex)로의 사영: 정확한 0을 내는 소프트맥스(Martins & Astudillo, 2016).",
@@ -448,4 +447,5 @@ TRANSLATIONS: dict[str, str] = {
     "{where}: {path} is larger than {limit} bytes, the limit of a value or model file": "{where}: {path}이(가) 값·모델 파일의 한도인 {limit}바이트보다 큽니다",
     "{where}: {path} is nested too deeply": "{where}: {path}이(가) 너무 깊이 중첩되어 있습니다",
     "--plot draws for a person and goes with --format table, not {format}": "--plot은 사람이 보는 그림이라 --format table과 함께 씁니다({format}에는 쓸 수 없습니다)",
+    "Plot width in characters. Default: 72, or the terminal's if narrower.": "그래프 너비(글자 수). 기본값: 72, 터미널이 더 좁으면 터미널 너비.",
 }
