@@ -84,3 +84,21 @@ def test_formulas_wrap_between_words_never_inside_one(columns):
     for activation in REGISTRY:
         for word in activation.formula.split():
             assert word in words or "|" in word, (activation.name, word)
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+def test_reports_fit_the_terminal(tmp_path, columns):
+    from pathlib import Path
+
+    (tmp_path / "and.csv").write_text("x1,x2,t1\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n")
+    (tmp_path / "sheet.csv").write_text("student,x1,x2,x3,y1\nalice,1,2,3,0.6225\nbob,1,2,3,0.5\n")
+    keras = Path(__file__).parent / "fixtures" / "keras" / "mlp.keras"
+    neuron = ["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid"]
+    for args in (
+        ["train", "--data", str(tmp_path / "and.csv"), "-w", "0,0", "-a", "step", "--lr", "0.1", "--epochs", "9"],
+        ["inspect", str(keras)],
+        ["check", "--answers", str(tmp_path / "sheet.csv"), *neuron],
+        ["compute", "-x", "1,2,3", *neuron, "--explain", "--target", "1"],
+    ):
+        shown = ESCAPES.sub("", in_terminal(args, columns, {"NO_COLOR": "1"}))
+        assert shown.strip() and max(cell_len(line) for line in shown.splitlines()) <= columns, args

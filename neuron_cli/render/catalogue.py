@@ -82,7 +82,7 @@ def list_table(activations: list[Activation], view: View, out: IO[str]) -> None:
             acts = message("layer" if a.layerwise else "neuron", view)
             aliases = f" ({message('also', view)}: {', '.join(a.aliases)})" if a.aliases else ""
             console.print(Text(a.name, style="bold") + Text(f"  {a.output_range}, {acts}{aliases}"))
-            console.print(Padding(Text(f"f(z) = {a.formula}"), (0, 0, 0, 4)))
+            console.print(Padding(Text(f"f(z) = {a.formula}"), (0, 0, 0, 4), expand=False))
         return
     table = Table()
     for header in ("name", "aliases", "f(z)", "range", "acts on"):

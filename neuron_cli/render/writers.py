@@ -42,7 +42,15 @@ def _explanation(result: Any, view: View) -> str:
 
 def pass_table(result: Any, view: View, out: IO[str]) -> None:
     if view.explain:
-        out.write((f"# {view.title}\n" if view.title else "") + _explanation(result, view))
+        from rich.padding import Padding
+        from rich.text import Text
+
+        # On a terminal the lines wrap between words (a number never breaks), each continued under its indent.
+        console = console_for(view, out)
+        text = (f"# {view.title}\n" if view.title else "") + _explanation(result, view)
+        for line in text.splitlines():
+            body = line.lstrip(" ")
+            console.print(Padding(Text(body), (0, 0, 0, len(line) - len(body)), expand=False))
         return
     from .tables import render_table
 
