@@ -539,6 +539,8 @@ def read_data(source: IO[bytes] | Iterable[bytes]) -> DataSet:
     for column, header in enumerate(first):
         match = re.fullmatch(r"([xty])(\d+)", header.strip().lower())
         if match:
+            if int(match[2]) - 1 in found[match[1]]:
+                raise NeuronError("line {line}: the column {header!r} is named twice", line=line, header=header.strip())
             found[match[1]][int(match[2]) - 1] = column
     if found["t"] and found["y"]:
         raise NeuronError("line {line}: the header has both t1.. and y1..; name the targets one way", line=line)
