@@ -375,7 +375,8 @@ def run_stream(
     machine = getattr(chosen, "value", chosen) in ("plain", "csv", "json")
     machine = machine and chunk_rows * network.row_bytes(every_step) <= COMPUTE_BYTES
     size = known_size(source)
-    if size < POLARS_FROM and size / (9 * network.input_size) * network.output_size < POLARS_VALUES:
+    values_a_row = network.output_size + every_step * 3 * sum(layer.weights.size for layer in network.layers)
+    if size < POLARS_FROM and size / (9 * network.input_size) * values_a_row < POLARS_VALUES:
         accel.not_for_this_input()  # a small file with few outputs: polars' import would not pay
     if machine and hasattr(source, "read"):
         render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)  # a header
