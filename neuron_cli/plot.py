@@ -89,12 +89,7 @@ def draw(
             plt.scatter([mark.z], [float(value[0])], marker="x" if not fancy else "●", label=mark.label)
     plt.title(message("{activation} and its derivative", lang, activation=spec.label))
     plt.xlabel("z")
-    text = plt.build()
-    if not color:
-        text = _ANSI.sub("", text)
-    if not fancy:
-        text = text.translate(_ASCII_FRAME)
-    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    return finished(plt.build(), color, fancy)
 
 
 def loss_curve(epochs: list[Any], color: bool = False, fancy: bool = True, lang: str = "en") -> str:
@@ -111,7 +106,12 @@ def loss_curve(epochs: list[Any], color: bool = False, fancy: bool = True, lang:
         plt.yscale("log")
     plt.title(message("loss per epoch", lang))
     plt.xlabel(message("epoch", lang))
-    text = plt.build()
+    return finished(plt.build(), color, fancy)
+
+
+def finished(text: str, color: bool, fancy: bool) -> str:
+    """plotext's drawing as the terminal should get it: without colour codes unless asked, in ASCII where the
+    output cannot show box lines, without trailing blanks."""
     if not color:
         text = _ANSI.sub("", text)
     if not fancy:

@@ -16,7 +16,7 @@ import numpy as np
 from .core import Network, Tolerance, grade_cell, written_exponent
 from .errors import NeuronError
 from .messages import message
-from .syntax import parse_number
+from .syntax import is_number, parse_number
 
 Array = np.ndarray
 BLOCK_ROWS = 4096  # rows graded and written together
@@ -323,7 +323,7 @@ def grade_sheet(source: IO[bytes] | Iterable[bytes], network: Network, options: 
     if first is None:
         raise NeuronError("the sheet is empty; it needs a header line (x1,x2,...,y1) and a row per answer")
     line, headers = first
-    if all(_is_number(cell) for cell in headers):
+    if all(is_number(cell) for cell in headers):
         raise NeuronError("line {line}: the sheet has no header line; name its columns first (x1,x2,y1,...)", line=line)
     schema = read_schema(headers, network, options, line)
     part = SheetPart(schema, first=True, points=options.points)
@@ -358,14 +358,6 @@ def grade_sheet(source: IO[bytes] | Iterable[bytes], network: Network, options: 
         raise failure from None
     part.last = True
     yield part
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _numbers(block: list[tuple[int, list[str]]], columns: list[int], headers: list[str]) -> tuple[Array, int]:
@@ -533,7 +525,7 @@ def read_data(source: IO[bytes] | Iterable[bytes]) -> DataSet:
     if not rows:
         raise NeuronError("the data set is empty; give rows of inputs and targets (x1,x2,t1 as a header helps)")
     line, first = rows[0]
-    if all(_is_number(cell) for cell in first):
+    if all(is_number(cell) for cell in first):
         return DataSet(rows, None, None, len(first))
     found: dict[str, dict[int, int]] = {"x": {}, "t": {}, "y": {}}
     for column, header in enumerate(first):

@@ -19,7 +19,7 @@ from .core import Block, Network
 from .errors import NeuronError
 from .messages import message
 from .parsing import split_values
-from .syntax import parse_number
+from .syntax import is_number, parse_number
 
 Array = np.ndarray
 BLOCK_BYTES = 1 << 20  # rows are parsed, computed and written about this many bytes at a time
@@ -199,19 +199,11 @@ def without_header(block: bytes, header: bool | None) -> bytes:
         line = block[start:end]
         if line.strip() and not line.lstrip().startswith(b"#"):
             fields = re.split(rb"\s*,\s*|\s+", line.strip())
-            if header or all(_NAME.fullmatch(field) and not _is_number(field) for field in fields):
+            if header or all(_NAME.fullmatch(field) and not is_number(field) for field in fields):
                 return block[:start] + b"#" + block[start:]
             return block
         start = end + 1
     return block
-
-
-def _is_number(field: bytes) -> bool:
-    try:
-        float(field)
-    except ValueError:
-        return False
-    return True
 
 
 def longest_line(network: Network) -> int:
@@ -228,12 +220,18 @@ def chunk_bytes(network: Network) -> int:
 def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network, header: bool | None = None) -> Iterator[Array]:
     """Blocks of input rows (rows, inputs) in order; a bad line ends it with a NeuronError after the rows before it.
     A header line (see `without_header`) is skipped, and counted."""
+    for raw, line in numbered_chunks(source, network):
+        yield from _rows_of(raw, line, network, header)
+
+
+def numbered_chunks(source: IO[bytes] | Iterable[bytes], network: Network) -> Iterator[tuple[bytes, int]]:
+    """The source's chunks (see `chunks`), each with the number of its first line; a line too long for the
+    network's rows is an error that names it."""
     line = 1
     try:
         for raw in chunks(source, chunk_bytes(network), longest_line(network)):
-            rows = _rows_of(raw, line, network, header)
+            yield raw, line
             line += raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
-            yield from rows
     except LongLine:
         raise NeuronError(
             "line {line} is longer than {limit} bytes, the limit of one line of a stream",
@@ -264,17 +262,8 @@ def pipelined(
         return text, count, problem
 
     def jobs() -> Iterator[Future[tuple[str, int, NeuronError | None]]]:
-        line = 1
-        try:
-            for raw in chunks(source, chunk_bytes(network), longest_line(network)):
-                yield pool.submit(job, raw, line)
-                line += raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
-        except LongLine:
-            raise NeuronError(
-                "line {line} is longer than {limit} bytes, the limit of one line of a stream",
-                line=line,
-                limit=longest_line(network),
-            ) from None
+        for raw, line in numbered_chunks(source, network):
+            yield pool.submit(job, raw, line)
 
     try:
         for future in prefetch(jobs(), depth=workers):

@@ -19,3 +19,12 @@ def parse_number(token: str, where: str) -> float:
     if not math.isfinite(value):
         raise NeuronError("{where} is {text!r}; only finite numbers are accepted", where=where, text=text)
     return value
+
+
+def is_number(text: str | bytes) -> bool:
+    """Whether float() reads `text` (finite or not): a CSV header's names are the fields that are not numbers."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
