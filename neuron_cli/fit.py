@@ -57,7 +57,6 @@ def run_training(
         network=network,
         perceptron=trainer.perceptron,
         converged=bool(last is not None and last.mistakes == 0),
-        planned=planned,
         ran=last.number if last is not None else 0,
         document=model_document(network),
     )

@@ -43,7 +43,6 @@ class View:
     color: bool | None = None  # None: colour on a terminal unless NO_COLOR says otherwise
     width: int | None = None  # None: the terminal's, or PIPED_WIDTH into a pipe
     title: str | None = None  # a heading above the result (one row of several)
-    quiet: bool = False
 
 
 def write(kind: str, result: Any, view: View, chosen: Format, out: IO[str]) -> None:

@@ -21,7 +21,6 @@ class TrainingPart:
     network: Any = None  # core.Network, on the last part
     perceptron: bool = False
     converged: bool = False
-    planned: int = 0  # --epochs
     ran: int = 0  # epochs run (the perceptron may stop early)
     document: dict[str, Any] = field(default_factory=dict)  # the trained model in model-file form
 

@@ -110,12 +110,7 @@ def _from(module: str, name: str) -> Writer:
 
 
 def _catalogue(name: str) -> Writer:
-    def write(result: Any, view: View, out: IO[str]) -> None:
-        from . import catalogue
-
-        getattr(catalogue, name)(result, view, out)
-
-    return write
+    return _from("catalogue", name)
 
 
 TABLE_AND_JSON = frozenset({Format.table, Format.json})
@@ -141,19 +136,55 @@ KINDS: dict[str, Kind] = {
         {Format.table: v.truth_rich, Format.json: v.truth_json, Format.csv: v.truth_csv, Format.plain: v.truth_text}
     ),
     "activations": Kind(
-        {f: _catalogue(f"list_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)}
+        {
+            Format.table: _catalogue("list_table"),
+            Format.json: _catalogue("list_json"),
+            Format.csv: _catalogue("list_csv"),
+            Format.plain: _catalogue("list_plain"),
+        }
     ),
-    "activation": Kind({f: _catalogue(f"one_{f.value}") for f in (Format.table, Format.json, Format.plain)}),
+    "activation": Kind(
+        {
+            Format.table: _catalogue("one_table"),
+            Format.json: _catalogue("one_json"),
+            Format.plain: _catalogue("one_plain"),
+        }
+    ),
     "answers": Kind(
-        {f: _from("answers", f"answers_{f.value}") for f in Format},
+        {
+            Format.table: _from("answers", "answers_table"),
+            Format.json: _from("answers", "answers_json"),
+            Format.csv: _from("answers", "answers_csv"),
+            Format.plain: _from("answers", "answers_plain"),
+            Format.junit: _from("answers", "answers_junit"),
+            Format.gradescope: _from("answers", "answers_gradescope"),
+        },
         whole=frozenset({Format.junit, Format.gradescope}),
     ),
     "training": Kind(
-        {f: _from("training", f"training_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)},
+        {
+            Format.table: _from("training", "training_table"),
+            Format.json: _from("training", "training_json"),
+            Format.csv: _from("training", "training_csv"),
+            Format.plain: _from("training", "training_plain"),
+        },
         whole=frozenset({Format.table, Format.plain}),
     ),
-    "inspect": Kind({f: _from("inspect", f"inspect_{f.value}") for f in (Format.table, Format.json, Format.plain)}),
-    "values": Kind({f: _catalogue(f"values_{f.value}") for f in (Format.table, Format.json, Format.csv, Format.plain)}),
+    "inspect": Kind(
+        {
+            Format.table: _from("inspect", "inspect_table"),
+            Format.json: _from("inspect", "inspect_json"),
+            Format.plain: _from("inspect", "inspect_plain"),
+        }
+    ),
+    "values": Kind(
+        {
+            Format.table: _catalogue("values_table"),
+            Format.json: _catalogue("values_json"),
+            Format.csv: _catalogue("values_csv"),
+            Format.plain: _catalogue("values_plain"),
+        }
+    ),
 }
 
 FLAGS = {"grad": "--grad", "explain": "--explain"}
