@@ -377,6 +377,8 @@ def stream_table(block: Block, view: View, out: IO[str]) -> None:
     fewer digits where they do not fit, then a row's values stacked one a line."""
     import shutil
 
+    from rich.cells import cell_len
+
     width = view.width or (shutil.get_terminal_size((PIPED_WIDTH, 24)).columns if out.isatty() else PIPED_WIDTH)
     names = [f"x{i + view.index_base}" for i in range(block.network.input_size)]
     names += [f"y{k + view.index_base}" for k in range(block.network.output_size)]
@@ -384,7 +386,7 @@ def stream_table(block: Block, view: View, out: IO[str]) -> None:
     label = message("row", view)
     # Columns as wide as the longest number of that many digits can be (sign, point, e-308), so that every
     # block of the stream, however short, lines up under the header.
-    row_width = max(len(label), 8)
+    row_width = max(cell_len(label), 8)
     for digits in digit_choices(view):
         column = max([len(n) for n in names] + [digits + 7])
         if row_width + len(names) * (column + 1) <= width:
@@ -396,7 +398,8 @@ def stream_table(block: Block, view: View, out: IO[str]) -> None:
             out.write("".join(f"  {name} = {format_number(v, digits)}\n" for name, v in zip(names, row)))
         return
     cells = [[format_number(v, digits) for v in row] for row in values.tolist()]
-    lines = [f"{label:>{row_width}} " + " ".join(f"{n:>{column}}" for n in names)] if block.first_row == 1 else []
+    heading = " " * (row_width - cell_len(label)) + label  # Hangul takes two columns: pad by columns
+    lines = [f"{heading} " + " ".join(f"{n:>{column}}" for n in names)] if block.first_row == 1 else []
     for offset, row in enumerate(cells):
         lines.append(f"{block.first_row + offset:>{row_width}} " + " ".join(f"{c:>{column}}" for c in row))
     if lines:
