@@ -345,7 +345,11 @@ def compute(
     ] = None,
     save_model: Annotated[
         str | None,
-        typer.Option("--save-model", metavar="PATH", help="After --target: write the updated model (JSON or TOML)."),
+        typer.Option(
+            "--save-model",
+            metavar="PATH",
+            help="Write the model (JSON, TOML or .keras by its name): after --target the updated one, else as given.",
+        ),
     ] = None,
     header: Annotated[
         bool | None,
@@ -375,8 +379,6 @@ def compute(
         refuse_unused(**{"--loss": (loss is not None and target is None, "--target")})
         if lr is not None and not math.isfinite(lr):
             raise NeuronError(message("--lr must be a finite number, got {value}", LANG, value=lr))
-        if save_model is not None and target is None:
-            raise NeuronError(message("--save-model writes the model after a training step: give --target too", LANG))
         chosen = chosen_format(format)
         view = make_view(digits, color, index_base, grad=grad, explain=explain)
         refuse_plot(plot, chosen)
@@ -398,6 +400,13 @@ def compute(
                 message("{options}: one input row only, given with -x, not a stream", LANG, options=", ".join(row_only))
             )
         network = build_network(w, b, activation, model, dtype)
+        if save_model is not None and target is None:
+            # Without a training step the model is written as given: JSON or TOML to .keras and back.
+            from .parsing import save_model_file
+
+            save_model_file(network, save_model)
+            if x is None and (sys.stdin is None or sys.stdin.isatty()):
+                return  # a conversion alone: nothing to compute
         if x is None or x == "-":
             from .stream import run_stream
 

@@ -23,8 +23,12 @@ def replace_file(path_text: str, content: str | bytes, option: str) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        with contextlib.suppress(OSError):  # keep the old file's permissions, as an editor would
-            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        try:  # keep the old file's permissions, as an editor would; a new file gets what open() would give it
+            mode = os.stat(path).st_mode & 0o7777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
         temporary = None
     except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
@@ -39,3 +43,10 @@ def replace_file(path_text: str, content: str | bytes, option: str) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

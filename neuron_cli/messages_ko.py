@@ -31,7 +31,6 @@ TRANSLATIONS: dict[str, str] = {
     "--range needs its start below its end, got {text!r}": "--range의 시작이 끝보다 작아야 합니다. 받은 값: {text!r}",
     "--range reaches beyond +-{LIMIT:g}, farther than a terminal plot can show; got {text!r}": "--range가 ±{LIMIT:g}를 넘어 터미널 그래프로 보여 줄 수 없습니다. 받은 값: {text!r}",
     "--range takes A:B, e.g. -6:6; got {text!r}": "--range는 A:B 꼴입니다(예: -6:6). 받은 값: {text!r}",
-    "--save-model writes the model after a training step: give --target too": "--save-model은 학습 한 단계 뒤의 모델을 저장합니다. --target도 주세요",
     "--sig must be from 1 to 17, got {value}": "--sig는 1부터 17까지입니다. 받은 값: {value}",
     "--target has {size} value{s} but the {s2} has {size2} output{s3}; give one target per output": "--target에는 값이 {size}개 있지만 출력은 {size2}개입니다. 출력마다 목표값을 하나씩 주세요",
     "--target is not used: the sheet has its own targets (t1..); leave --target out": "--target은 쓰이지 않습니다. 답안지에 목표값(t1..)이 있으니 --target을 빼세요",
@@ -46,7 +45,6 @@ TRANSLATIONS: dict[str, str] = {
     "A stack of layers from a JSON or TOML model file.": "JSON이나 TOML 모델 파일로 쌓은 여러 층.",
     "Absolute tolerance. Default: from the decimals written.": "절대 허용 오차. 기본값: 적은 소수 자릿수에서 정함.",
     "Activation: NAME or NAME:key=value,... (leaky_relu:negative_slope=0.1). Default linear.": "활성화 함수: NAME 또는 NAME:key=value,... (leaky_relu:negative_slope=0.1). 기본값 linear.",
-    "After --target: write the updated model (JSON or TOML).": "--target 다음에: 갱신된 모델을 저장합니다(JSON 또는 TOML).",
     "Also save the tables (and explanation) as HTML.": "표(와 설명)를 HTML로도 저장합니다.",
     "Also save the tables (and explanation) as SVG.": "표(와 설명)를 SVG로도 저장합니다.",
     "Also show the derivatives of each neuron's output.": "각 뉴런 출력의 도함수(기울기)도 보여 줍니다.",
@@ -448,4 +446,5 @@ TRANSLATIONS: dict[str, str] = {
     "{where}: {path} is nested too deeply": "{where}: {path}이(가) 너무 깊이 중첩되어 있습니다",
     "--plot draws for a person and goes with --format table, not {format}": "--plot은 사람이 보는 그림이라 --format table과 함께 씁니다({format}에는 쓸 수 없습니다)",
     "Plot width in characters. Default: 72, or the terminal's if narrower.": "그래프 너비(글자 수). 기본값: 72, 터미널이 더 좁으면 터미널 너비.",
+    "Write the model (JSON, TOML or .keras by its name): after --target the updated one, else as given.": "모델을 저장합니다(이름에 따라 JSON, TOML, .keras): --target이 있으면 갱신된 모델, 없으면 주어진 그대로.",
 }

@@ -260,3 +260,23 @@ def test_ctrl_c_during_start_up_is_exit_130_without_a_traceback():
         process.send_signal(2)
         _, err = process.communicate(timeout=60)
         assert process.returncode in (130, -2) and b"Traceback" not in err, err
+
+
+def test_saving_converts_without_a_step_and_gives_a_new_file_the_usual_permissions(tmp_path):
+    model = tmp_path / "net.json"
+    model.write_text('{"layers": [{"weights": [[1, 2], [3, 4]], "activation": "tanh"}, {"weights": [[1, -1]]}]}')
+    keras = tmp_path / "net.keras"
+    done = run(["compute", "--model", str(model), "--save-model", str(keras)], stdin=subprocess.DEVNULL)
+    assert done.returncode == 0 and done.stdout == b""
+    assert (keras.stat().st_mode & 0o777) == 0o666 & ~_umask()
+    same = [
+        run(["compute", "--model", str(path), "-x", "0.3,-0.7"], stdin=subprocess.DEVNULL).stdout
+        for path in (model, keras)
+    ]
+    assert same[0] == same[1]
+
+
+def _umask():
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -186,7 +186,11 @@ def test_save_model_as_toml_reads_back(neuron, tmp_path, mazur):
         str(out),
     )
     assert load_model(str(out)).layers[1].weights[0] == pytest.approx([0.35891648, 0.408666186], abs=1e-8)
-    assert neuron("compute", "--model", str(mazur), "-x", "1,1", "--save-model", str(out)).code == 2
+    # Without --target the model is written as given (the contract: a conversion, e.g. JSON to TOML or .keras).
+    assert neuron("compute", "--model", str(mazur), "-x", "1,1", "--save-model", str(out)).code == 0
+    assert [layer.weights.tolist() for layer in load_model(str(out)).layers] == [
+        layer.weights.tolist() for layer in load_model(str(mazur)).layers
+    ]
 
 
 def neuron_command():
