@@ -46,10 +46,16 @@ class View:
 
 
 def write(kind: str, result: Any, view: View, chosen: Format, out: IO[str]) -> None:
-    """Write a result of this kind in the chosen format: the one way every command produces output."""
+    """Write a result of this kind in the chosen format: the one way every command produces output.
+
+    Machine formats are byte for byte the same in every language: only a table is written in the reader's.
+    """
+    from dataclasses import replace
+
     from .writers import writer_for
 
-    writer_for(kind, chosen, view)(result, view, out)
+    shown = view if chosen is Format.table else replace(view, lang="en")
+    writer_for(kind, chosen, shown)(result, shown, out)
 
 
 def check(kind: str, chosen: Format, view: View) -> None:
