@@ -127,23 +127,25 @@ class Trainer:
 
     def gradients(self, inputs: Array, targets: Array) -> tuple[float, Array, list[Array]]:
         """The batch's loss (the mean of its rows' losses), its outputs, and the gradient of that mean for each
-        variable, by backpropagation through every layer."""
-        network = Network(
-            tuple(replace(layer, weights=w, bias=b) for layer, w, b in zip(self.layers, self.weights, self.biases))
-        )
-        result = network.forward(inputs)
-        losses, slopes = row_losses(self.loss, result.outputs, targets)
-        upstream = slopes / len(inputs)
-        gradients: list[Array] = []
+        variable, by backpropagation through every layer. The forward pass keeps only what the gradients need
+        (each layer's inputs and z) and multiplies as Keras's Dense does (x @ kernel)."""
+        seen = [inputs]
+        zs = []
         with np.errstate(all="ignore"):
-            for layer_pass in reversed(result.passes):
-                layer = layer_pass.layer
-                dz = layer.activation.backward(layer_pass.z, upstream)
+            for layer, weights, bias in zip(self.layers, self.weights, self.biases):
+                zs.append(seen[-1] @ weights.T + bias)
+                seen.append(layer.activation(zs[-1]))
+            losses, slopes = row_losses(self.loss, seen[-1], targets)
+            upstream = slopes / len(inputs)
+            gradients: list[Array] = []
+            for index in range(len(self.layers) - 1, -1, -1):
+                layer = self.layers[index]
+                dz = layer.activation.backward(zs[index], upstream)
                 if layer.use_bias:
                     gradients.append(dz.sum(axis=0))
-                gradients.append(dz.T @ layer_pass.inputs)
-                upstream = dz @ layer.weights
-        return float(np.mean(losses)), result.outputs, gradients[::-1]
+                gradients.append(dz.T @ seen[index])
+                upstream = dz @ self.weights[index]
+        return float(np.mean(losses)), seen[-1], gradients[::-1]
 
     def _perceptron_epoch(self, number: int) -> Epoch:
         """The perceptron rule, a row at a time: w_i += lr (t - y) x_i, b += lr (t - y)."""
