@@ -5,11 +5,10 @@
 
 import contextlib
 import math
-import os
 import sys
 from collections.abc import Iterator
 from enum import Enum
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
@@ -20,11 +19,13 @@ except ImportError:  # pragma: no cover - an older Typer, on the real click
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
 from . import __version__
-from .core import Layer, Network
+from .core import Network
 from .edge import IF_THE_PIPE_CLOSES, cannot_write, failures, quiet_stdout, report, start
 from .errors import NeuronError
 from .messages import language, message
-from .parsing import input_rows, load_model, parse_activation, parse_bias, parse_vector, parse_weights
+from .options import answer_sheet, check_tolerance, described_network, refuse_unused, stdin_source
+from .options import build_network as network_of
+from .parsing import input_rows, load_model, parse_activation, parse_vector
 from .render import Format, View
 from .render.writers import formats
 
@@ -204,6 +205,13 @@ def user_errors() -> Iterator[None]:
 LANG = "en"  # the language of this run: set in `run` before any command, from --lang or the environment
 
 
+def build_network(
+    w: list[str] | None, b: str | None, a: str | None, model: str | None, dtype: "Dtype | None" = None
+) -> Network:
+    """The network the options describe, in the arithmetic --dtype asks for."""
+    return network_of(w, b, a, model, dtype is Dtype.float32)
+
+
 def make_view(
     digits: int | None = None,
     color: Color = Color.auto,
@@ -220,63 +228,6 @@ def chosen_format(given: Enum | None) -> Format:
     if given is not None:
         return Format(given.value)
     return Format.table if sys.stdout.isatty() else Format.plain
-
-
-def build_network(
-    w: list[str] | None, b: str | None, a: str | None, model: str | None, dtype: "Dtype | None" = None
-) -> Network:
-    """The network the options describe (a --model file, or one layer from -w, -b and -a), in the arithmetic
-    --dtype asks for."""
-    network = described_network(w, b, a, model)
-    return network.astype(np.float32) if dtype is Dtype.float32 else network
-
-
-def described_network(w: list[str] | None, b: str | None, a: str | None, model: str | None) -> Network:
-    if model is not None:
-        given = [name for name, value in (("-w", w), ("-b", b), ("-a", a)) if value is not None]
-        if given:
-            raise NeuronError(
-                message(
-                    "--model brings its own layers; leave out {given} (or drop --model)", LANG, given=", ".join(given)
-                )
-            )
-        return load_model(model)
-    if not w:
-        raise NeuronError(
-            message(
-                "give the weights with -w (one neuron: -w 0.5,-0.2,0.1; "
-                'a layer: -w "0.1,0.2;0.3,0.4") or a --model file',
-                LANG,
-            )
-        )
-    weights = parse_weights(w)
-    bias = parse_bias(b) if b is not None else 0.0
-    activation = parse_activation(a) if a is not None else "linear"
-    return Network((Layer.create(weights, bias, activation),))
-
-
-def stdin_source(x: str | None) -> IO[bytes]:
-    """Standard input as the stream of rows: asked for with `-x -`, or taken when it is not a terminal."""
-    if sys.stdin is None or (x is None and sys.stdin.isatty()):
-        raise NeuronError(
-            message("give the inputs with -x (e.g. -x 1,2,3), or pipe rows of inputs into standard input", LANG)
-        )
-    return sys.stdin.buffer
-
-
-def refuse_unused(**options: tuple[bool, str]) -> None:
-    """Refuse an option that would be ignored: each name maps to (given, what it needs)."""
-    for name, (given, needs) in options.items():
-        if given:
-            raise NeuronError(
-                message(
-                    "{option} does nothing without {needs}; {fix}",
-                    LANG,
-                    option=name,
-                    needs=needs,
-                    fix=message("give both, or leave it out", LANG),
-                )
-            )
 
 
 def refuse_plot(plot: bool, chosen: Format) -> None:
@@ -568,14 +519,14 @@ def check(
         from . import render
 
         if answers is not None:
-            passed, total = grade_answers(
+            passed, total = answer_sheet(
                 answers,
                 x,
                 w,
                 b,
                 activation,
                 model,
-                dtype,
+                dtype is Dtype.float32,
                 expect,
                 tol,
                 rtol,
@@ -584,7 +535,7 @@ def check(
                 points,
                 target,
                 lr,
-                loss,
+                loss.value if loss else None,
                 chosen,
                 view,
                 quiet,
@@ -642,94 +593,12 @@ def check(
         raise typer.Exit(1)
 
 
-def grade_answers(
-    sheet: str,
-    x: str | None,
-    w: list[str] | None,
-    b: str | None,
-    activation: str | None,
-    model: str | None,
-    dtype: Dtype,
-    expect: list[str] | None,
-    tol: float | None,
-    rtol: float | None,
-    sig: int | None,
-    min_decimals: int | None,
-    points: float | None,
-    target: str | None,
-    lr: float | None,
-    loss: Loss | None,
-    chosen: Format,
-    view: View,
-    quiet: bool,
-) -> tuple[int, int]:
-    """check --answers: the sheet graded row by row; (rows passed, rows graded)."""
-    from . import render
-    from .core import Tolerance
-    from .sheet import Options, run_sheet
-
-    if expect:
-        raise NeuronError(message("--expect and --answers do not go together: the sheet holds the answers", LANG))
-    rules = [name for name, value in (("--tol", tol), ("--rtol", rtol), ("--sig", sig)) if value is not None]
-    if len(rules) > 1:
-        raise NeuronError(message("choose one tolerance: {rules} were given", LANG, rules=" and ".join(rules)))
-    if sig is not None and not 1 <= sig <= 17:
-        raise NeuronError(message("--sig must be from 1 to 17, got {value}", LANG, value=sig))
-    if min_decimals is not None and not 0 <= min_decimals <= 30:
-        raise NeuronError(message("--min-decimals must be from 0 to 30, got {value}", LANG, value=min_decimals))
-    if points is not None and not (math.isfinite(points) and points >= 0):
-        raise NeuronError(message("--points must be a finite number, 0 or more, got {value}", LANG, value=points))
-    refuse_unused(**{"--points": (points is not None and chosen is not Format.gradescope, "--format gradescope")})
-    if lr is not None and not math.isfinite(lr):
-        raise NeuronError(message("--lr must be a finite number, got {value}", LANG, value=lr))
-    render.check("answers", chosen, view)
-    network = build_network(w, b, activation, model, dtype)
-    inputs = None
-    if x is not None:
-        rows = input_rows(x, network)
-        if rows.shape[0] != 1:
-            raise NeuronError(message("-x with --answers is the one input row of every sheet row", LANG))
-        inputs = rows[0]
-    rule, value = ("written", 0.0)
-    if tol is not None:
-        rule, value = "absolute", tol
-    elif rtol is not None:
-        rule, value = "relative", rtol
-    elif sig is not None:
-        rule, value = "significant", float(sig)
-    options = Options(
-        inputs=inputs,
-        targets=parse_vector(target, "--target") if target is not None else None,
-        loss=(loss or Loss.half_sse).value,
-        rate=lr if lr is not None else 0.1,
-        tolerance=Tolerance(rule, value, min_decimals),
-        points=points if points is not None else 1.0,
-    )
-    if sheet == "-":
-        source: Any = stdin_source("-")
-    else:
-        from .parsing import open_input
-
-        source = open_input(sheet, "--answers")
-    out = open(os.devnull, "w") if quiet else sys.stdout  # noqa: SIM115 - closed with the process
-    return run_sheet(source, network, options, chosen, view, out)
-
-
 def plural_values(count: int) -> str:
     return message("{count} value" if count == 1 else "{count} values", LANG, count=count)
 
 
 def plural_outputs(count: int) -> str:
     return message("is {count} output" if count == 1 else "are {count} outputs", LANG, count=count)
-
-
-def check_tolerance(value: float | None, option: str) -> None:
-    if value is None:
-        return
-    if not math.isfinite(value):
-        raise NeuronError(message("{option} must be a finite number, got {value}", LANG, option=option, value=value))
-    if value < 0:
-        raise NeuronError(message("{option} must be 0 or more, got {value}", LANG, option=option, value=value))
 
 
 # ---------------------------------------------------------------- truth-table

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -295,7 +296,13 @@ def sheet_rows(source: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[int, list[
 
 def _lines(source: IO[bytes] | Iterable[bytes], decoder: codecs.IncrementalDecoder) -> Iterator[str]:
     """The source's text a line at a time (each with its line end), read and decoded a large piece at a time;
-    a line longer than MAX_FIELD bytes is refused, never held in memory whole."""
+    a line longer than MAX_FIELD bytes is refused, never held in memory whole. (The pieces' lines are chained
+    in C: the CSV reader then pulls each line without a Python step.)"""
+    return itertools.chain.from_iterable(_pieces(source, decoder))
+
+
+def _pieces(source: IO[bytes] | Iterable[bytes], decoder: codecs.IncrementalDecoder) -> Iterator[list[str]]:
+    """The source's text as lists of whole lines, a large piece at a time."""
     read = getattr(source, "read1", None) or getattr(source, "read", None)
     pieces: Iterable[bytes] = iter(lambda: read(1 << 20), b"") if read is not None else source
     rest = ""
@@ -310,10 +317,10 @@ def _lines(source: IO[bytes] | Iterable[bytes], decoder: codecs.IncrementalDecod
                 MAX_FIELD=MAX_FIELD,
             )
         number += len(lines)
-        yield from lines
+        yield lines
     rest += decoder.decode(b"", final=True)
     if rest:
-        yield rest
+        yield [rest]
 
 
 def grade_sheet(source: IO[bytes] | Iterable[bytes], network: Network, options: Options) -> Iterator[SheetPart]:
@@ -329,15 +336,19 @@ def grade_sheet(source: IO[bytes] | Iterable[bytes], network: Network, options: 
     part = SheetPart(schema, first=True, points=options.points)
     block: list[tuple[int, list[str]]] = []
     try:
-        for line, fields in rows:
-            if len(fields) > len(headers):
-                raise NeuronError(
-                    "line {line} has {fields_count} fields but the header names {headers_count}",
-                    line=line,
-                    fields_count=len(fields),
-                    headers_count=len(headers),
-                )
-            block.append((line, fields + [""] * (len(headers) - len(fields))))
+        width = len(headers)
+        for record in rows:
+            if len(record[1]) != width:  # a short row's missing cells are blank; a long one is refused
+                line, fields = record
+                if len(fields) > width:
+                    raise NeuronError(
+                        "line {line} has {fields_count} fields but the header names {headers_count}",
+                        line=line,
+                        fields_count=len(fields),
+                        headers_count=width,
+                    )
+                record = (line, fields + [""] * (width - len(fields)))
+            block.append(record)
             if len(block) == BLOCK_ROWS:
                 pending, block = block, []
                 _grade_block(schema, pending, network, options, part)
@@ -424,6 +435,16 @@ def _grade_block(
         raise failure
 
 
+def written_exponents(texts: list[str]) -> Array:
+    """written_exponent of every text, at once where all are plain decimals (no exponent, no underscore)."""
+    joined = "".join(texts)
+    if "e" in joined or "E" in joined or "_" in joined:
+        return np.array([written_exponent(text) for text in texts], dtype=np.float64)
+    written = np.array(texts, dtype=str)  # stripped already
+    dots = np.char.find(written, ".")
+    return np.where(dots < 0, 0, dots + 1 - np.char.str_len(written)).astype(np.float64)
+
+
 def _grade_column(
     e: Expected, block: list[tuple[int, list[str]]], found: dict[str, Array], steps: list[Any], tolerance: Tolerance
 ) -> GradedColumn:
@@ -458,7 +479,7 @@ def _grade_column(
         limits = np.where(truth != 0, 0.5 * 10.0 ** (np.where(truth != 0, digits, 0) - tolerance.value + 1), 0.0)
     else:
         with np.errstate(over="ignore"):  # a last digit beyond any float (0e309) allows anything: inf
-            limits = 0.5 * 10.0 ** np.array([written_exponent(text) for text in texts], dtype=np.float64)
+            limits = 0.5 * 10.0 ** written_exponents(texts)
     passed = np.abs(values - truth) <= limits * (1 + 1e-9) + 1e-300  # the same hair of slack as grade_cell
     verdicts = np.where(passed, "pass", "fail").tolist()
     return GradedColumn(e.header, texts, got, limits.tolist(), verdicts)
@@ -469,9 +490,12 @@ def run_sheet(
 ) -> tuple[int, int]:
     """Grade the sheet and write the report as it goes (or all at once, for a format that needs the totals first);
     (rows passed, rows graded). An unusable line raises after the report of every row before it."""
-    from . import render
+    from . import accel, render
     from .render.writers import needs_whole
+    from .stream import POLARS_FROM, known_size
 
+    if known_size(source) < POLARS_FROM:
+        accel.not_for_this_input()  # a small sheet: writing its numbers with Python costs less than polars' import
     gathered: SheetPart | None = None
     whole = needs_whole("answers", chosen)
     counts = (0, 0)
