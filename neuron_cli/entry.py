@@ -9,11 +9,11 @@ def main() -> None:
     """The `neuron` command (and `python -m neuron_cli`)."""
     try:
         guard_streams()
-        from .fast import compute, options
+        from .fast import answer, options
 
         given = options(sys.argv[1:])
         if given is not None:
-            sys.exit(compute(given))
+            sys.exit(answer(given))
         from .cli import run
 
         run()

@@ -56,3 +56,29 @@ def test_the_fast_path_takes_only_plain_command_lines():
 def test_korean_errors_on_the_fast_path(neuron):
     run = neuron("compute", "-x", "1,,2", "-w", "1,2,3", env={"NEURON_LANG": "ko"})
     assert run.code == 2 and run.err.startswith("오류: ")
+
+
+SHEET = 'student,x1,x2,x3,y1\nalice,1,2,3,0.6225\nbob,1,2,3,0.5\n"Kim, M",1,2,3,\neve,1,x,3,1\n'
+GOOD = "student,x1,x2,x3,y1,loss,w1_2\nalice,1,2,3,0.6225,0.0713,-0.18\n"
+SHEET_CASES = [
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid"], SHEET),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "-f", "json"], SHEET),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "-f", "junit"], SHEET),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "-f", "GRADESCOPE", "--points", "2"], SHEET),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--target", "1", "--lr", "0.1", "--sig", "2"], GOOD),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--target", "1", "--loss", "mse", "-q"], GOOD),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--tol", "inf"], GOOD),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--tol", "0.1", "--rtol", "0.1"], GOOD),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--sig", "two"], GOOD),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--min-decimals", "3", "-f", "csv"], SHEET),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--loss", "MSE", "--target", "1"], GOOD),
+    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--points", "1"], GOOD),
+    (["-b", "0.1", "-a", "sigmoid"], GOOD),
+]
+
+
+@pytest.mark.parametrize(("args", "sheet"), SHEET_CASES, ids=lambda value: str(value)[:60])
+def test_answer_sheets_on_the_fast_path_are_graded_as_typer_does(neuron, args, sheet):
+    fast = neuron("check", "--answers", "-", *args, stdin=sheet)
+    full = neuron("check", "--answers", "-", *args, stdin=sheet, env={"NEURON_FAST": "0"})
+    assert (fast.code, fast.out, fast.err) == (full.code, full.out, full.err)
