@@ -11,13 +11,11 @@ CASES = [
     ([*NEURON, "--format", "json"], None),
     ([*NEURON, "-f", "CSV"], None),
     ([*NEURON, "--digits", "4"], None),
-    ([*NEURON, "--digits", "0"], None),
     ([*NEURON, "--digits", "x"], None),
     ([*NEURON, "--format", "xml"], None),
     (["-x", "1,2", "-w", "0.1,0.2", "-w", "0.3,0.4", "-b", "-1"], None),
     (["-x", " -1,2", "-w", "-0.5,0.3", "-a", "leaky_relu:negative_slope=0.1"], None),
     (["-x", "1,,2", "-w", "1,2,3"], None),
-    (["-x", "1,2", "-w", "1,abc"], None),
     (["-x", "1", "-w", "1", "-a", "sigmod"], None),
     (["-x", "1,2,3", "-w", "1,2"], None),
     (["-x", "1", "-w", "1", "-x", "2"], None),  # repeated: Typer's rule
@@ -27,7 +25,6 @@ CASES = [
     (["-w", "1,1", "-a", "tanh"], b"1,2\n3,4\n\n# c\n5,x\n"),
     (["-w", "1,1", "-f", "json"], b"1,2\n3,4\n"),
     (["-x", "-", "-w", "1,1", "-f", "csv"], b"x1,x2\n1,2\n"),
-    (["-w", "1,1", "-f", "csv"], b""),
     (["-x", "[1, 2]", "-w", "1，1"], None),
 ]
 
@@ -68,11 +65,9 @@ SHEET_CASES = [
     (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--target", "1", "--lr", "0.1", "--sig", "2"], GOOD),
     (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--target", "1", "--loss", "mse", "-q"], GOOD),
     (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--tol", "inf"], GOOD),
-    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--tol", "0.1", "--rtol", "0.1"], GOOD),
     (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--sig", "two"], GOOD),
     (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--min-decimals", "3", "-f", "csv"], SHEET),
     (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--loss", "MSE", "--target", "1"], GOOD),
-    (["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--points", "1"], GOOD),
     (["-b", "0.1", "-a", "sigmoid"], GOOD),
 ]
 
