@@ -342,11 +342,23 @@ KERAS_ACTIVATION_LAYERS = {
 }
 
 
+# Activations whose Keras 3 code departs from their definition, which neuron follows: Keras would load the file and
+# predict other numbers (sparsemax: whenever two or more values are in the support).
+KERAS_DEPARTS = frozenset({"sparsemax"})
+
+
 def _keras_activation(spec: ActivationSpec, layer_number: int) -> Any:
     """An activation as Keras's Dense serializes it: its name, or for parameters a layer object."""
     if spec.activation.perceptron:
         raise NeuronError(
             "layer {layer_number}'s {name} is not a Keras activation; a .keras file cannot hold it",
+            layer_number=layer_number,
+            name=spec.name,
+        )
+    if spec.name in KERAS_DEPARTS:
+        raise NeuronError(
+            "layer {layer_number}'s {name}: Keras 3's own {name} computes otherwise (see the README), so a .keras "
+            "file would not predict what neuron computes",
             layer_number=layer_number,
             name=spec.name,
         )

@@ -447,4 +447,5 @@ TRANSLATIONS: dict[str, str] = {
     "--plot draws for a person and goes with --format table, not {format}": "--plot은 사람이 보는 그림이라 --format table과 함께 씁니다({format}에는 쓸 수 없습니다)",
     "Plot width in characters. Default: 72, or the terminal's if narrower.": "그래프 너비(글자 수). 기본값: 72, 터미널이 더 좁으면 터미널 너비.",
     "Write the model (JSON, TOML or .keras by its name): after --target the updated one, else as given.": "모델을 저장합니다(이름에 따라 JSON, TOML, .keras): --target이 있으면 갱신된 모델, 없으면 주어진 그대로.",
+    "layer {layer_number}'s {name}: Keras 3's own {name} computes otherwise (see the README), so a .keras file would not predict what neuron computes": "{layer_number}층의 {name}: Keras 3의 {name}은(는) 다르게 계산하므로(README 참고) .keras 파일은 neuron과 같은 값을 내지 않습니다",
 }

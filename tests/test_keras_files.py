@@ -87,9 +87,11 @@ def test_save_model_keras_round_trip(tmp_path):
     assert not back.layers[0].use_bias and back.layers[0].activation.label == "leaky_relu:negative_slope=0.05"
 
 
-def test_a_step_network_cannot_become_a_keras_file(tmp_path):
+def test_what_keras_would_compute_otherwise_does_not_become_a_keras_file(tmp_path):
     with pytest.raises(NeuronError, match="step is not a Keras activation"):
         save_model_file(Network((Layer.create([1.0], 0.0, "step"),)), str(tmp_path / "s.keras"))
+    with pytest.raises(NeuronError, match="Keras 3's own sparsemax computes otherwise"):
+        save_model_file(Network((Layer.create([[1.0], [2.0]], 0.0, "sparsemax"),)), str(tmp_path / "s.keras"))
     assert not (tmp_path / "s.keras").exists()
 
 
