@@ -17,13 +17,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 import startup
+from stream import make_rows, run
 
 DATA = Path(__file__).parent / "data"
 CASES = [  # name, rows, inputs, neurons, through a pipe
@@ -35,18 +35,6 @@ CASES = [  # name, rows, inputs, neurons, through a pipe
     ("100k x 8, 16 neurons", 100_000, 8, 16, False),
     ("20k x 8, 256 neurons", 20_000, 8, 256, False),
 ]
-
-
-def data(rows: int, inputs: int) -> Path:
-    path = DATA / f"perf_{rows}x{inputs}.csv"
-    if not path.exists():
-        DATA.mkdir(exist_ok=True)
-        rng = np.random.default_rng(0)
-        with path.open("w") as out:
-            for start in range(0, rows, 50_000):
-                block = rng.uniform(-1, 1, size=(min(50_000, rows - start), inputs))
-                np.savetxt(out, block, fmt="%.6f", delimiter=",")
-    return path
 
 
 def layer(inputs: int, neurons: int) -> tuple[Path, np.ndarray, np.ndarray]:
@@ -80,21 +68,15 @@ def mawk_program(weights: np.ndarray, bias: np.ndarray) -> str:
 
 
 def measure(command: list[str], path: Path, pipe: bool) -> tuple[float, float]:
-    """Wall time and peak RSS (MiB) of one run, output to /dev/null."""
+    """Wall time and peak RSS (MiB) of one run, reading `path` from a file or through `cat`, output to /dev/null."""
     with open(os.devnull, "wb") as sink:
-        start = time.perf_counter()
-        if pipe:
-            cat = subprocess.Popen(["cat", str(path)], stdout=subprocess.PIPE)
-            process = subprocess.Popen(command, stdin=cat.stdout, stdout=sink)
-            cat.stdout.close()  # type: ignore[union-attr]
-        else:
+        if not pipe:
             with path.open("rb") as source:
-                process = subprocess.Popen(command, stdin=source, stdout=sink)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{command[0]} failed")
-    return elapsed, usage.ru_maxrss / 1024
+                return run(command, source, sink)
+        cat = subprocess.Popen(["cat", str(path)], stdout=subprocess.PIPE)
+        result = run(command, cat.stdout, sink)
+        cat.wait()
+        return result
 
 
 def main() -> int:
@@ -108,7 +90,7 @@ def main() -> int:
     neuron = startup.neuron_executable()
     print(f"{'case':<24} {'neuron s':>9} {'mawk s':>8} {'x mawk':>7} {'peak RSS MiB':>13}")
     for name, rows, inputs, neurons, pipe in CASES:
-        path = data(rows, inputs)
+        path = make_rows(rows, inputs)
         weights_path, weights, bias = layer(inputs, neurons)
         ours_command = [
             *neuron,

@@ -37,14 +37,15 @@ MAWK = (
 TARGET_SPEED, GOAL_SPEED, RSS_LIMIT_MIB, RSS_GROWTH = 2.0, 4.0, 150, 0.15
 
 
-def make_rows(rows: int) -> Path:
-    path = DATA / f"rows_{rows}x8.csv"
+def make_rows(rows: int, inputs: int = 8) -> Path:
+    """A CSV of `rows` x `inputs` values uniform in [-1, 1], six decimals, seed 0 (made once, kept in data/)."""
+    path = DATA / f"rows_{rows}x{inputs}.csv"
     if not path.exists():
         DATA.mkdir(exist_ok=True)
         rng = np.random.default_rng(0)
         with path.open("w") as out:
             for start in range(0, rows, 100_000):
-                block = rng.uniform(-1, 1, size=(min(100_000, rows - start), 8))
+                block = rng.uniform(-1, 1, size=(min(100_000, rows - start), inputs))
                 np.savetxt(out, block, fmt="%.6f", delimiter=",")
     return path
 

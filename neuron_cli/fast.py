@@ -1,5 +1,5 @@
-"""The hot path of `neuron compute` without Typer, click or Rich: a one-row compute or a stream in a machine
-format, when the command line holds nothing but -x, -w, -b, -a, --format and --digits, each in its plainest
+"""The hot paths without Typer, click or Rich: `neuron compute` (one row or a stream) and `neuron check --answers`
+in a machine format, when the command line holds only their plain options (see COMMANDS), each in its plainest
 spelling. Anything else (help, other options, a repeated option, a table on a terminal) returns None, and the
 Typer app handles the whole command as usual. tests/test_fast.py runs command lines through both and compares.
 """
@@ -10,22 +10,22 @@ import os
 import sys
 from typing import Any
 
-OPTIONS = {
-    "-x": "x",
-    "--x": "x",
-    "-w": "w",
-    "--w": "w",
-    "-b": "b",
-    "--b": "b",
-    "-a": "activation",
-    "--activation": "activation",
-    "-f": "format",
-    "--format": "format",
-    "--digits": "digits",
+# Each command's options in their plainest spelling: the key each sets and the conversion Typer applies to its
+# value (click's float and int are Python's). Anything else on the line leaves the command to Typer.
+COMPUTE = {
+    "-x": ("x", str),
+    "--x": ("x", str),
+    "-w": ("w", str),
+    "--w": ("w", str),
+    "-b": ("b", str),
+    "--b": ("b", str),
+    "-a": ("activation", str),
+    "--activation": ("activation", str),
+    "-f": ("format", str),
+    "--format": ("format", str),
 }
-FORMATS = ("plain", "csv", "json")
-# check --answers: its own options, each with the conversion Typer applies (click's float and int are Python's)
-SHEET_OPTIONS = {
+CHECK = {
+    **COMPUTE,
     "--answers": ("answers", str),
     "--model": ("model", str),
     "--tol": ("tol", float),
@@ -37,85 +37,52 @@ SHEET_OPTIONS = {
     "--lr": ("lr", float),
     "--loss": ("loss", str),
 }
-SHEET_FORMATS = ("plain", "csv", "json", "junit", "gradescope")
+COMMANDS: dict[str, tuple[dict[str, tuple[str, Any]], tuple[str, ...], tuple[str, ...]]] = {
+    # command: (its options, its flags, its machine formats)
+    "compute": ({**COMPUTE, "--digits": ("digits", int)}, (), ("plain", "csv", "json")),
+    "check": (CHECK, ("-q", "--quiet"), ("plain", "csv", "json", "junit", "gradescope")),
+}
 LOSSES = ("half_sse", "mse", "binary_crossentropy", "categorical_crossentropy")
 
 
 def options(arguments: list[str]) -> dict[str, Any] | None:
-    """The options of a plain `compute` (or `check --answers`) command line, or None where the full command line
-    reader is needed."""
-    if not arguments or os.environ.get("NEURON_FAST") == "0":
+    """The options of a plain `compute` or `check --answers` command line in a machine format, or None where the
+    full command line reader is needed (help, another option, a repeated one, a table on a terminal)."""
+    if not arguments or arguments[0] not in COMMANDS or os.environ.get("NEURON_FAST") == "0":
         return None
-    if arguments[0] == "check":
-        return sheet_options(arguments[1:])
-    if arguments[0] != "compute":
-        return None
-    given: dict[str, Any] = {"w": []}
+    known, flags, formats = COMMANDS[arguments[0]]
+    given: dict[str, Any] = {"command": arguments[0], "w": []}
     words = arguments[1:]
     k = 0
     while k < len(words):
-        key = OPTIONS.get(words[k])
-        if key is None or k + 1 == len(words):
-            return None
-        value = words[k + 1]
-        if key == "w":
-            given["w"].append(value)
-        elif key in given:
-            return None  # a repeated option: Typer's rule (the last wins) is Typer's to apply
-        else:
-            given[key] = value
-        k += 2
-    if "format" in given:
-        if given["format"].lower() not in FORMATS:
-            return None
-        given["format"] = given["format"].lower()
-    elif sys.stdout.isatty():
-        return None  # a table on a terminal: Rich draws it
-    if "digits" in given:
-        try:
-            given["digits"] = int(given["digits"])
-        except ValueError:
-            return None
-    if not given["w"]:
-        return None
-    return given
-
-
-def sheet_options(words: list[str]) -> dict[str, Any] | None:
-    """The options of a plain `check --answers SHEET` command line in a machine format, or None."""
-    given: dict[str, Any] = {"w": [], "command": "check"}
-    k = 0
-    while k < len(words):
-        if words[k] in ("-q", "--quiet"):
+        if words[k] in flags:
             if "quiet" in given:
                 return None
             given["quiet"] = True
             k += 1
             continue
-        option = OPTIONS.get(words[k]) or SHEET_OPTIONS.get(words[k], (None,))[0]
-        if option is None or k + 1 == len(words):
+        if words[k] not in known or k + 1 == len(words):
             return None
-        value = words[k + 1]
-        if option == "w":
-            given["w"].append(value)
-        elif option in given:
-            return None
+        key, convert = known[words[k]]
+        if key == "w":
+            given["w"].append(words[k + 1])
+        elif key in given:
+            return None  # a repeated option: Typer's rule (the last wins) is Typer's to apply
         else:
-            convert = SHEET_OPTIONS[words[k]][1] if words[k] in SHEET_OPTIONS else str
             try:
-                given[option] = convert(value)
+                given[key] = convert(words[k + 1])
             except ValueError:
                 return None  # Typer's own message for a value of the wrong type
         k += 2
-    if "answers" not in given or "digits" in given or given.get("loss", LOSSES[0]) not in LOSSES:
-        return None
     if "format" in given:
-        if given["format"].lower() not in SHEET_FORMATS:
+        if given["format"].lower() not in formats:
             return None
         given["format"] = given["format"].lower()
     elif sys.stdout.isatty():
         return None  # a table on a terminal: Rich draws it
-    return given
+    if given["command"] == "check":
+        return given if "answers" in given and given.get("loss", LOSSES[0]) in LOSSES else None
+    return given if given["w"] else None
 
 
 def answer(given: dict[str, Any]) -> int:
