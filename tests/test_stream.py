@@ -360,3 +360,53 @@ def test_every_reader_at_every_block_boundary_agrees_with_the_careful_parser(mon
             pieces.append(held)
         fast = collect(read_blocks(pieces, network, header=False))
     assert fast == careful
+
+
+class Trickle:
+    """A file object without a descriptor that hands out at most `step` bytes a read (a slow pipe), read-only."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self.data, self.step, self.at = data, step, 0
+
+    def read(self, size: int) -> bytes:
+        piece = self.data[self.at : self.at + min(size, self.step)]
+        self.at += len(piece)
+        return piece
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.binary(max_size=40).map(lambda line: line.replace(b"\n", b"")), max_size=30),
+    st.booleans(),
+    st.integers(1, 50),
+    st.integers(1, 64),
+    st.sampled_from(["bytesio", "trickle", "file"]),
+)
+def test_chunks_are_whole_lines_of_the_input_in_order(tmp_path_factory, lines, ends, step, size, kind):
+    """Whatever the source and however it hands out its bytes: the chunks joined are the input, each but the
+    last ends a line, and none holds much more than `size` bytes (one line longer than that, and what came with
+    its end)."""
+    data = b"\n".join(lines) + (b"\n" if ends and lines else b"")
+    if kind == "bytesio":
+        source = io.BytesIO(data)
+    elif kind == "trickle":
+        source = Trickle(data, step)
+    else:
+        path = tmp_path_factory.mktemp("chunks") / "rows"
+        path.write_bytes(data)
+        source = path.open("rb")
+    pieces = list(stream.chunks(source, size=size, longest=10_000))
+    assert b"".join(pieces) == data
+    assert all(piece.endswith(b"\n") for piece in pieces[:-1])
+    assert all(piece for piece in pieces)
+    longest_line = max((len(line) + 1 for line in lines), default=0)
+    assert all(len(piece) <= max(size, longest_line) + size for piece in pieces)
+
+
+def test_a_line_too_long_ends_the_chunks_after_the_lines_before_it():
+    data = b"1,2\n3,4\n" + b"5" * 300 + b"\n6,7\n"
+    pieces = []
+    with pytest.raises(stream.LongLine):
+        for piece in stream.chunks(io.BytesIO(data), size=16, longest=100):
+            pieces.append(piece)
+    assert b"".join(pieces) == b"1,2\n3,4\n"
