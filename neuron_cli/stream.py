@@ -9,7 +9,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, TypeAlias
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from .parsing import split_values
 from .syntax import is_number, parse_number
 
 Array = np.ndarray
+Source: TypeAlias = "IO[bytes] | Iterable[bytes] | FileRange"  # a file object, chunks of bytes, part of a file
 BLOCK_BYTES = 1 << 20  # rows are parsed, computed and written about this many bytes at a time
 # A file smaller than POLARS_FROM that gives fewer than POLARS_VALUES outputs (about 9 bytes an input value) is
 # read and written without polars: its import (0.12 s) would cost more than it saves.
@@ -40,7 +41,7 @@ class LongLine(Exception):
     """A line longer than MAX_LINE (the reader names its number)."""
 
 
-def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES, longest: int = MAX_LINE) -> Iterator[bytes]:
+def chunks(source: Source, size: int = BLOCK_BYTES, longest: int = MAX_LINE) -> Iterator[bytes]:
     """Whole lines from a file object: up to about `size` bytes at a time while more is waiting, and at once
     when the writer pauses (rows typed at a terminal, `tail -f`) or has kept the first of them waiting for
     LATENCY seconds, so that output keeps pace with input however steadily it comes.
@@ -51,7 +52,7 @@ def chunks(source: IO[bytes] | Iterable[bytes], size: int = BLOCK_BYTES, longest
     """
     fill = _filler(source)
     if fill is None:
-        yield from source
+        yield from source  # type: ignore[misc]  # no read method: an iterable of chunks
         return
     waiting = _waiting_check(source)
     buffer = bytearray(size)
@@ -236,10 +237,10 @@ def chunk_bytes(network: Network) -> int:
     return max(BLOCK_BYTES, 512 * 10 * network.input_size)
 
 
-def read_blocks(source: IO[bytes] | Iterable[bytes], network: Network, header: bool | None = None) -> Iterator[Array]:
+def read_blocks(source: Source, network: Network, header: bool | None = None, first_line: int = 1) -> Iterator[Array]:
     """Blocks of input rows (rows, inputs) in order; a bad line ends it with a NeuronError after the rows before it.
-    A header line (see `without_header`) is skipped, and counted."""
-    for raw, line in numbered_chunks(source, network):
+    A header line (see `without_header`) is skipped, and counted. Lines are numbered from `first_line`."""
+    for raw, line in numbered_chunks(source, network, first_line):
         yield from _rows_of(raw, line, network, header)
 
 
@@ -254,10 +255,10 @@ def one_arena() -> None:
         return
 
 
-def numbered_chunks(source: IO[bytes] | Iterable[bytes], network: Network) -> Iterator[tuple[bytes, int]]:
+def numbered_chunks(source: Source, network: Network, first_line: int = 1) -> Iterator[tuple[bytes, int]]:
     """The source's chunks (see `chunks`), each with the number of its first line; a line too long for the
     network's rows is an error that names it."""
-    line = 1
+    line = first_line
     try:
         for raw in chunks(source, chunk_bytes(network), longest_line(network)):
             yield raw, line
@@ -374,11 +375,14 @@ def run_stream(
     view: Any,
     out: IO[str],
     header: bool | None = None,
+    halves: bool = False,
 ) -> None:
     """Read rows, compute, and write one output line per row as each block is done (render decides how).
 
-    From a file or a pipe, in a machine format, chunks are parsed, computed and written as text by two worker
-    threads and the texts written here in order; a table numbers its rows, and goes a block at a time here.
+    A long stream in a machine format: chunks are parsed, computed and written as text by two worker threads
+    (polars lets go of the GIL) and the texts written here in order. A small file, where polars would not pay
+    for its import, is read here block by block; with `halves` (a caller whose process ends with the run, see
+    `run_halves`) two processes read one half each. A table numbers its rows, and goes a block at a time here.
     """
     import io
 
@@ -393,9 +397,12 @@ def run_stream(
     machine = machine and chunk_rows * network.row_bytes(every_step) <= COMPUTE_BYTES
     size = known_size(source)
     values_a_row = network.output_size + every_step * 3 * sum(layer.weights.size for layer in network.layers)
-    if size < POLARS_FROM and size / (9 * network.input_size) * values_a_row < POLARS_VALUES:
+    small = size < POLARS_FROM and size / (9 * network.input_size) * values_a_row < POLARS_VALUES
+    if small:
         accel.not_for_this_input()  # a small file with few outputs: polars' import would not pay
-    if machine and hasattr(source, "read"):
+        if halves and machine and run_halves(source, size, network, chosen, view, out, header):
+            return
+    if machine and not small and hasattr(source, "read"):
         render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)  # a header
 
         def work(blocks: list[Array]) -> tuple[str, int]:
@@ -413,13 +420,127 @@ def run_stream(
             if problem is not None:
                 raise problem
         return
+    write_blocks(read_blocks(source, network, header), network, chosen, view, out)
+
+
+def write_blocks(
+    blocks: Iterable[Array], network: Network, chosen: Any, view: Any, out: IO[str], first_row: int = 1
+) -> None:
+    """Each block's rows computed and written, rows numbered from `first_row`; a CSV's header and a table's
+    column names come with row 1, even when there are no rows."""
+    from . import render
+
+    every_step = getattr(chosen, "value", chosen) == "json" or view.grad
+    step = network.rows_within(COMPUTE_BYTES, every_step=every_step)
     written = 0
-    for rows in read_blocks(source, network, header):
+    for rows in blocks:
         for start in range(0, rows.shape[0], step):
             part = rows[start : start + step]
-            render.write("rows", Block(network, part, written + 1), view, chosen, out)
+            render.write("rows", Block(network, part, first_row + written), view, chosen, out)
             written += part.shape[0]
         out.flush()
-    if written == 0:  # no rows: a CSV still gets its header, a table its column names
+    if written == 0 and first_row == 1:
         render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)
         out.flush()
+
+
+SPLIT_FROM = 1 << 20  # a small file at least this big is read by two processes, one half each (see run_halves)
+
+
+def run_halves(
+    source: Any, size: float, network: Network, chosen: Any, view: Any, out: IO[str], header: bool | None
+) -> bool:
+    """A regular file on stdin read by two processes, on two cores: a child computes and writes the first half as
+    it goes, while this process computes the second half into memory (a small file's, so little), and writes it
+    once the child has ended well. Whatever ends the child's half (a bad line after its good rows, a closed
+    pipe, a full disk) ends the run with the child's exit code and message: this half is not written.
+
+    The file's bytes and line numbers are the same as one process would see; False where it cannot be split
+    (no fork here, one core, a file under SPLIT_FROM bytes or with no line break past its middle).
+
+    The child returns from here into the caller, which must end the process with the work (the fast path does:
+    see entry.leave), so that nothing after the run is done twice.
+    """
+    import io
+
+    try:
+        descriptor = source.fileno()
+        start = source.tell()
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError, ValueError):
+        return False
+    if size - start < SPLIT_FROM or cores < 2 or not hasattr(os, "fork"):
+        return False
+    middle = split_point(descriptor, start + int(size - start) // 2)
+    if middle is None:
+        return False
+    lines_before = sum(newlines(piece) for piece in FileRange(descriptor, start, middle).pieces())
+    out.flush()
+    child = os.fork()
+    if child == 0:
+        write_blocks(read_blocks(FileRange(descriptor, start, middle), network, header), network, chosen, view, out)
+        return True
+    problem: NeuronError | None = None
+    second = FileRange(descriptor, middle)
+    text = io.StringIO()
+    try:
+        try:
+            blocks = read_blocks(second, network, header=False, first_line=lines_before + 1)
+            write_blocks(blocks, network, chosen, view, text, first_row=2)  # row 1 and a CSV header: the child's
+        except NeuronError as error:
+            problem = error  # reported after the rows before it, once the child's half is written
+        code = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
+    except BaseException:  # Ctrl-C, or a failure of this process's own: the child goes too
+        _end(child)
+        raise
+    if code:
+        raise SystemExit(code if code > 0 else 128 - code)  # a signal's number, as a shell gives it
+    source.seek(second.at)
+    out.write(text.getvalue())
+    out.flush()
+    if problem is not None:
+        raise problem
+    return True
+
+
+def _end(child: int) -> None:
+    """Stop the child at once and collect it (this process is leaving: Ctrl-C, or an error of its own)."""
+    import signal
+
+    try:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    except OSError:
+        pass
+
+
+def split_point(descriptor: int, middle: int) -> int | None:
+    """The offset just past the first line break at or after `middle` (a line belongs to one half whole), or None
+    where there is none before the file's end."""
+    at = middle
+    while window := os.pread(descriptor, 1 << 16, at):
+        found = window.find(b"\n")
+        if found >= 0:
+            return at + found + 1
+        at += len(window)
+    return None
+
+
+class FileRange:
+    """The bytes of a file from `start` to `end` (or to its end), read with pread: two processes each read their
+    own part through the descriptor they share without moving its offset."""
+
+    def __init__(self, descriptor: int, start: int, end: int | None = None) -> None:
+        self.descriptor, self.at, self.end = descriptor, start, end
+
+    def readinto(self, view: memoryview) -> int:
+        want = len(view) if self.end is None else min(len(view), self.end - self.at)
+        count = os.preadv(self.descriptor, [view[:want]], self.at) if want > 0 else 0
+        self.at += count
+        return count
+
+    def pieces(self, size: int = 1 << 20) -> Iterator[bytes]:
+        buffer = bytearray(size)
+        with memoryview(buffer) as view:
+            while count := self.readinto(view):
+                yield bytes(view[:count])
