@@ -6,7 +6,7 @@
 
 Targets: 1M x 8 at least 3.5x mawk (goal 4x) from a file and a pipe; 100k x 8 at least 1x; start-up at most
 1.05x 'import numpy, typer' (goal 1.1x 'import numpy'); peak RSS at most 100 MiB (goal 64 MiB).
-Usage: python benchmarks/perf.py [--runs N]   (needs mawk: apt-get install mawk)
+Usage: python benchmarks/perf.py [--runs N] [--only TEXT]   (needs mawk: apt-get install mawk)
 """
 
 from __future__ import annotations
@@ -82,7 +82,9 @@ def measure(command: list[str], path: Path, pipe: bool) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    runs = parser.parse_args().runs
+    parser.add_argument("--only", help="the cases whose name holds this text (e.g. 'neurons'); no start-up then")
+    arguments = parser.parse_args()
+    runs = arguments.runs
     mawk = shutil.which("mawk")
     if mawk is None:
         raise SystemExit("mawk is not on PATH (Debian: apt-get install mawk)")
@@ -90,6 +92,8 @@ def main() -> int:
     neuron = startup.neuron_executable()
     print(f"{'case':<24} {'neuron s':>9} {'mawk s':>8} {'x mawk':>7} {'peak RSS MiB':>13}")
     for name, rows, inputs, neurons, pipe in CASES:
+        if arguments.only and arguments.only not in name:
+            continue
         path = make_rows(rows, inputs)
         weights_path, weights, bias = layer(inputs, neurons)
         ours_command = [
@@ -114,6 +118,8 @@ def main() -> int:
             theirs.append(measure(theirs_command, path, pipe)[0])
         a, b = statistics.median(ours), statistics.median(theirs)
         print(f"{name:<24} {a:>9.3f} {b:>8.3f} {b / a:>7.2f} {max(rss):>13.1f}")
+    if arguments.only:
+        return 0
     start = startup.measure(20)
     print(
         f"start-up: {start['neuron'] / start['baseline']:.2f}x 'import numpy, typer', "

@@ -22,7 +22,11 @@ from .syntax import is_number, parse_number
 
 Array = np.ndarray
 Source: TypeAlias = "IO[bytes] | Iterable[bytes] | FileRange"  # a file object, chunks of bytes, part of a file
-BLOCK_BYTES = 1 << 20  # rows are parsed, computed and written about this many bytes at a time
+BLOCK_BYTES = 1 << 20  # what chunks() reads at a time, unless told (see chunk_bytes)
+CHUNK_VALUES = 160_000  # input values a chunk holds, an output counted as OUTPUT_WEIGHT: 1 MiB of 8 inputs a row
+OUTPUT_WEIGHT = 4
+MIN_CHUNK_ROWS = 256
+MIN_CHUNK_BYTES = 16 << 10
 # A file smaller than POLARS_FROM that gives fewer than POLARS_VALUES outputs (about 9 bytes an input value) is
 # read and written without polars: its import (0.12 s) would cost more than it saves.
 POLARS_FROM = 16 << 20
@@ -232,9 +236,13 @@ def longest_line(network: Network) -> int:
 
 
 def chunk_bytes(network: Network) -> int:
-    """How many bytes to read at a time: BLOCK_BYTES, or for wide rows about 512 rows (a reader call costs
-    something for every column, so a chunk of a hundred rows of a thousand values would cost mostly that)."""
-    return max(BLOCK_BYTES, 512 * 10 * network.input_size)
+    """How many bytes to read at a time: as many rows as hold CHUNK_VALUES, counting an output as OUTPUT_WEIGHT
+    inputs (its number, and then its text, are what a wide layer's chunk holds most of), about 10 bytes an input
+    value; at least MIN_CHUNK_ROWS rows (a reader call costs something for every column: a chunk of a hundred
+    rows of a thousand values would cost mostly that)."""
+    units = network.input_size + OUTPUT_WEIGHT * network.output_size
+    rows = max(MIN_CHUNK_ROWS, CHUNK_VALUES // units)
+    return max(MIN_CHUNK_BYTES, rows * 10 * network.input_size)
 
 
 def read_blocks(source: Source, network: Network, header: bool | None = None, first_line: int = 1) -> Iterator[Array]:

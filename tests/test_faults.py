@@ -174,6 +174,17 @@ def test_a_wide_layer_streams_in_bounded_memory(tmp_path):
     assert code == 0 and peak < 200, peak
 
 
+def test_a_wide_layer_reads_fewer_rows_at_a_time(tmp_path):
+    """256 outputs a row: chunks hold as many values as a narrow layer's, not as many rows (it peaked at 155 MiB,
+    where a one-neuron stream of 1M rows peaks at 93)."""
+    weights = tmp_path / "w.npy"
+    np.save(weights, np.random.default_rng(0).uniform(-1, 1, size=(256, 8)))
+    rows = tmp_path / "rows.txt"
+    np.savetxt(rows, np.random.default_rng(1).uniform(-1, 1, size=(20_000, 8)), fmt="%.6f", delimiter=",")
+    code, peak = peak_rss_mib(["compute", "-w", f"@{weights}", "-a", "sigmoid"], rows)
+    assert code == 0 and peak < 125, peak
+
+
 def test_a_slow_steady_writer_gets_each_answer_soon():
     """A line every 5 ms: every answer comes long before the input ends (once, it came only at the end)."""
     process = subprocess.Popen([*neuron_command(), "compute", "-w", "1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
