@@ -38,18 +38,21 @@ def polars() -> ModuleType | None:
     # One jemalloc arena for polars' allocations (read before it loads): each thread's own would keep what it
     # freed, 3 MiB of a stream's peak memory for no speed. A setting the user made is kept.
     os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
+    collecting = gc.isenabled()
+    gc.disable()  # its import makes objects by the hundred thousand, none of them garbage: 7 ms without collections
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             import polars as pl
     except Exception:  # whatever stops polars loading, NumPy and Python do the work instead
         return None
+    finally:
+        gc.freeze()  # its many objects live as long as the process: the collector need not walk them (5% of a stream)
+        if collecting:
+            gc.enable()
     # polars warns with a RuntimeWarning on a CPU that lacks what it was built for, then may crash: do without it.
     # Other warnings (deprecations of what it imports) are kept off stderr and change nothing.
-    if any(issubclass(w.category, RuntimeWarning) for w in caught):
-        return None
-    gc.freeze()  # its many objects live as long as the process: the collector need not walk them (5% of a stream)
-    return pl
+    return None if any(issubclass(w.category, RuntimeWarning) for w in caught) else pl
 
 
 def read_rows(block: bytes, width: int) -> Array | None:

@@ -4,6 +4,7 @@ message and an exit code, never a traceback. Shared by the Typer commands and th
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -31,6 +32,10 @@ def start(lang: str | None = None) -> str:
 
     warnings.simplefilter("ignore", RuntimeWarning)
     np.seterr(all="ignore")
+    # What is loaded by now lives as long as the process: the collector, off while it loaded (see entry.main),
+    # leaves it out of its walks from now on.
+    gc.freeze()
+    gc.enable()
     chosen = lang or language()
     use(chosen)
     return chosen
