@@ -34,7 +34,7 @@ POLARS_VALUES = 200_000
 POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about 0.1 s) would cost more
 PATIENCE = 0.01  # seconds to wait for more input before computing the rows already read
 PARSERS = 2  # threads parsing chunks at once: the machines this runs on have two cores or more
-COMPUTE_BYTES = 32 << 20  # what the rows computed at once may take: a block is split into as many rows as fit
+COMPUTE_BYTES = 16 << 20  # what the rows computed at once may take: a block is split into as many rows as fit
 
 
 MAX_LINE = 1 << 20  # one line of a stream may hold 1 MiB (or 64 bytes a value); a longer one is refused unread
