@@ -9,7 +9,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, cast
 
 import numpy as np
 
@@ -320,8 +320,8 @@ def pipelined(
     handoff = queue.SimpleQueue()
     stopped = threading.Event()
 
-    def job(raw: bytes, line: int) -> tuple[str, int, NeuronError | None]:
-        rows, problem = _parsed(raw, line, network, header)
+    def job(held: list[bytes], line: int) -> tuple[str, int, NeuronError | None]:
+        rows, problem = _parsed(held.pop(), line, network, header)  # the chunk's bytes go once parsed
         text, count = work(rows)
         return text, count, problem
 
@@ -332,7 +332,9 @@ def pipelined(
                 item = next(numbered, None)
                 if item is None:
                     break
-                handoff.put(pool.submit(job, *item))
+                raw, line = item
+                handoff.put(pool.submit(job, [raw], line))
+                del raw, item
         except BaseException as problem:  # handed to the consumer, which raises it in its own thread, in order
             handoff.put(problem)
         else:
@@ -407,7 +409,6 @@ def run_stream(
     for its import, is read here block by block; with `halves` (a caller whose process ends with the run, see
     `run_halves`) two processes read one half each. A table numbers its rows, and goes a block at a time here.
     """
-    import io
 
     from . import render
 
@@ -429,13 +430,13 @@ def run_stream(
         render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)  # a header
 
         def work(blocks: list[Array]) -> tuple[str, int]:
-            text, count = io.StringIO(), 0
+            text, count = Pieces(), 0
             for rows in blocks:
                 for start in range(0, rows.shape[0], step):
                     part = rows[start : start + step]
-                    render.write("rows", Block(network, part, 2 + count), view, chosen, text)
+                    render.write("rows", Block(network, part, 2 + count), view, chosen, cast(IO[str], text))
                     count += part.shape[0]
-            return text.getvalue(), count
+            return text.joined(), count
 
         for text, _, problem in pipelined(source, network, header, work):
             out.write(text)
@@ -444,6 +445,21 @@ def run_stream(
                 raise problem
         return
     write_blocks(read_blocks(source, network, header), network, chosen, view, out)
+
+
+class Pieces:
+    """A text written in pieces and joined once (a chunk's text is mostly one piece: it is not copied at all).
+    The machine formats' writers only call write()."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.pieces.append(text)
+        return len(text)
+
+    def joined(self) -> str:
+        return "".join(self.pieces)
 
 
 def write_blocks(
