@@ -202,6 +202,23 @@ def test_fast_writer_writes_what_repr_writes(values, columns):
     assert fast == expected
 
 
+@pytest.mark.parametrize("broken", [1, 2])
+def test_a_polars_that_writes_otherwise_is_not_used(monkeypatch, broken):
+    """The self-check covers both ways polars writes (one column, several): either one off turns it off."""
+    honest = accel._csv_text
+
+    def text(pl, rows):
+        written = honest(pl, rows)
+        return written.replace("e+", "e") if (rows.shape[1] == 1) == (broken == 1) else written
+
+    monkeypatch.setattr(accel, "_csv_text", text)
+    accel.writer.cache_clear()
+    try:
+        assert accel.writer() is None
+    finally:
+        accel.writer.cache_clear()
+
+
 def test_without_polars_the_stream_still_works(monkeypatch, random_rows):
     monkeypatch.setattr(accel, "polars", lambda: None)
     monkeypatch.setattr(accel, "writer", lambda: None)
