@@ -7,6 +7,7 @@ import codecs
 import csv
 import itertools
 import math
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -278,20 +279,17 @@ def sheet_rows(source: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[int, list[
     text = _lines(source, decoder)
     reader = csv.reader(text, strict=True)
     before = 0
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as problem:
-            raise NeuronError(
-                "line {line_num}: not a CSV record: {problem}", line_num=reader.line_num, problem=problem
-            ) from None
-        except UnicodeDecodeError:
-            raise NeuronError("line {number} is not UTF-8 text", number=before + 1) from None
-        line, before = before + 1, reader.line_num
-        if fields and any(fields):
-            yield line, fields
+    try:
+        for fields in reader:
+            line, before = before + 1, reader.line_num
+            if any(fields):
+                yield line, fields
+    except csv.Error as problem:
+        raise NeuronError(
+            "line {line_num}: not a CSV record: {problem}", line_num=reader.line_num, problem=problem
+        ) from None
+    except UnicodeDecodeError:
+        raise NeuronError("line {number} is not UTF-8 text", number=before + 1) from None
 
 
 def _lines(source: IO[bytes] | Iterable[bytes], decoder: codecs.IncrementalDecoder) -> Iterator[str]:
@@ -375,7 +373,8 @@ def _numbers(block: list[tuple[int, list[str]]], columns: list[int], headers: li
     """The block's numbers in these columns, (rows, columns), and how many rows are good: all of them, or the rows
     before the first bad cell (the careful parser then names it). NumPy parses with float(), as the careful
     parser does, so the two accept the same text."""
-    texts = [[fields[c] for c in columns] for _, fields in block]
+    cells = operator.itemgetter(*columns)  # in C: a row's cells (one column: the cell itself; reshaped below)
+    texts = [cells(fields) for _, fields in block]
     try:
         values = np.array(texts, dtype=np.float64).reshape(len(block), len(columns))
         if np.isfinite(values).all():
