@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import re
@@ -93,21 +94,24 @@ def _filler(source: Any) -> Callable[[memoryview], int] | None:
     """A function reading into a buffer as many bytes as are there, up to its size, and returning how many: a
     read on a real file's descriptor, so that a reader thread blocked in it holds no lock of Python's buffered
     stdin (which would abort the interpreter's exit); otherwise the file object's own."""
+    read: Callable[[int], bytes] | None
     try:
         descriptor = source.fileno()
         _widen_pipe(descriptor)
-        return lambda view: os.readv(descriptor, [view])
+        if hasattr(os, "readv"):  # everywhere but Windows
+            return lambda view: os.readv(descriptor, [view])
+        read = functools.partial(os.read, descriptor)
     except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
-        pass
-    into = getattr(source, "readinto1", None) or getattr(source, "readinto", None)
-    if into is not None:
-        return into
-    read = getattr(source, "read1", None) or getattr(source, "read", None)
+        into = getattr(source, "readinto1", None) or getattr(source, "readinto", None)
+        if into is not None:
+            return into
+        read = getattr(source, "read1", None) or getattr(source, "read", None)
     if read is None:
         return None
+    reader = read
 
     def copied(view: memoryview) -> int:
-        data = read(len(view))
+        data = reader(len(view))
         view[: len(data)] = data
         return len(data)
 

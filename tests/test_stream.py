@@ -427,3 +427,15 @@ def test_a_line_too_long_ends_the_chunks_after_the_lines_before_it():
         for piece in stream.chunks(io.BytesIO(data), size=16, longest=100):
             pieces.append(piece)
     assert b"".join(pieces) == b"1,2\n3,4\n"
+
+
+def test_chunks_from_a_descriptor_without_readv(monkeypatch, tmp_path):
+    """Where os.readv is missing (Windows), a descriptor is read with os.read: the same chunks."""
+    path = tmp_path / "rows"
+    path.write_bytes(b"".join(b"%d,%d\n" % (k, -k) for k in range(5000)))
+    with path.open("rb") as source:
+        expected = list(stream.chunks(source, size=1000))
+    monkeypatch.delattr(os, "readv")
+    with path.open("rb") as source:
+        assert list(stream.chunks(source, size=1000)) == expected
+    assert b"".join(expected) == path.read_bytes()
