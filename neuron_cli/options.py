@@ -99,8 +99,9 @@ def answer_sheet(
     chosen: Format,
     view: View,
     quiet: bool,
+    halves: bool = False,
 ) -> tuple[int, int]:
-    """check --answers: the sheet graded row by row; (rows passed, rows graded)."""
+    """check --answers: the sheet graded row by row; (rows passed, rows graded). `halves`: see sheet.run_sheet."""
     from . import render
     from .core import Tolerance
     from .sheet import Options, run_sheet
@@ -149,4 +150,4 @@ def answer_sheet(
 
         source = open_input(sheet, "--answers")
     out = open(os.devnull, "w") if quiet else sys.stdout  # noqa: SIM115 - closed with the process
-    return run_sheet(source, network, options, chosen, view, out)
+    return run_sheet(source, network, options, chosen, view, out, halves)

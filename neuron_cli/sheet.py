@@ -8,6 +8,7 @@ import csv
 import itertools
 import math
 import operator
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -272,21 +273,22 @@ def _check_schema(schema: Schema, network: Network, options: Options, line: int)
         )
 
 
-def sheet_rows(source: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[int, list[str]]]:
+def sheet_rows(source: Any, first_line: int = 1) -> Iterator[tuple[int, list[str]]]:
     """(line, fields) of each record of a CSV file (RFC 4180: quoted fields may hold commas and new lines), UTF-8
-    with or without a byte order mark, LF or CRLF; blank lines are skipped; `line` is the record's first line."""
+    with or without a byte order mark, LF or CRLF; blank lines are skipped; `line` is the record's first line,
+    counted from `first_line`."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     text = _lines(source, decoder)
     reader = csv.reader(text, strict=True)
-    before = 0
+    skipped = before = first_line - 1
     try:
         for fields in reader:
-            line, before = before + 1, reader.line_num
+            line, before = before + 1, skipped + reader.line_num
             if any(fields):
                 yield line, fields
     except csv.Error as problem:
         raise NeuronError(
-            "line {line_num}: not a CSV record: {problem}", line_num=reader.line_num, problem=problem
+            "line {line_num}: not a CSV record: {problem}", line_num=skipped + reader.line_num, problem=problem
         ) from None
     except UnicodeDecodeError:
         raise NeuronError("line {number} is not UTF-8 text", number=before + 1) from None
@@ -321,17 +323,21 @@ def _pieces(source: IO[bytes] | Iterable[bytes], decoder: codecs.IncrementalDeco
         yield [rest]
 
 
-def grade_sheet(source: IO[bytes] | Iterable[bytes], network: Network, options: Options) -> Iterator[SheetPart]:
-    """The sheet's rows graded, a block at a time; an unusable row raises after every row before it is yielded."""
-    rows = sheet_rows(source)
-    first = next(rows, None)
+def grade_sheet(
+    source: Any, network: Network, options: Options, header: tuple[int, list[str]] | None = None, first_line: int = 1
+) -> Iterator[SheetPart]:
+    """The sheet's rows graded, a block at a time; an unusable row raises after every row before it is yielded.
+    `header`: (its line, its fields), where the source is the part of a sheet after it (its lines counted from
+    `first_line`; the report's first part, a CSV header, is another's)."""
+    rows = sheet_rows(source, first_line)
+    first = header or next(rows, None)
     if first is None:
         raise NeuronError("the sheet is empty; it needs a header line (x1,x2,...,y1) and a row per answer")
     line, headers = first
     if all(is_number(cell) for cell in headers):
         raise NeuronError("line {line}: the sheet has no header line; name its columns first (x1,x2,y1,...)", line=line)
     schema = read_schema(headers, network, options, line)
-    part = SheetPart(schema, first=True, points=options.points)
+    part = SheetPart(schema, first=header is None, points=options.points)
     block: list[tuple[int, list[str]]] = []
     try:
         width = len(headers)
@@ -485,16 +491,22 @@ def _grade_column(
 
 
 def run_sheet(
-    source: IO[bytes] | Iterable[bytes], network: Network, options: Options, chosen: Any, view: Any, out: IO[str]
+    source: Any, network: Network, options: Options, chosen: Any, view: Any, out: IO[str], halves: bool = False
 ) -> tuple[int, int]:
     """Grade the sheet and write the report as it goes (or all at once, for a format that needs the totals first);
-    (rows passed, rows graded). An unusable line raises after the report of every row before it."""
+    (rows passed, rows graded). An unusable line raises after the report of every row before it. With `halves`
+    (a caller whose process ends with the run), a small sheet may be graded by two processes (`grade_halves`)."""
     from . import accel, render
     from .render.writers import needs_whole
     from .stream import POLARS_FROM, known_size
 
-    if known_size(source) < POLARS_FROM:
+    size = known_size(source)
+    if size < POLARS_FROM:
         accel.not_for_this_input()  # a small sheet: writing its numbers with Python costs less than polars' import
+        if halves and not needs_whole("answers", chosen):
+            counts = grade_halves(source, size, network, options, chosen, view, out)
+            if counts is not None:
+                return counts
     gathered: SheetPart | None = None
     whole = needs_whole("answers", chosen)
     counts = (0, 0)
@@ -516,6 +528,89 @@ def run_sheet(
             render.write("answers", gathered, view, chosen, out)
             out.flush()
     return counts
+
+
+def grade_halves(
+    source: Any, size: float, network: Network, options: Options, chosen: Any, view: Any, out: IO[str]
+) -> tuple[int, int] | None:
+    """A sheet in a regular file graded by two processes, one half each, as stream.run_halves reads a stream: a
+    child grades the first half and writes its report as it goes (the CSV header included), then sends its
+    counts; this process grades the second half into memory and writes it once the child has ended well, with
+    the summary of both. A bad line or a failed write in the child's half ends the run there, as in one process.
+
+    None where the sheet cannot be split (see stream.Halves.of), where its lines are not sure to be counted as
+    the CSV reader counts them (`_splits_as_lines`), or where its second half starts with a byte order mark.
+    """
+    import io
+
+    from . import render
+    from .stream import FileRange, Halves, end_child
+
+    halves = Halves.of(source, size)
+    if halves is None or not all(map(_splits_as_lines, FileRange(halves.descriptor, halves.start).pieces())):
+        return None
+    if os.pread(halves.descriptor, 3, halves.middle) == b"\xef\xbb\xbf":
+        return None
+    header = next(sheet_rows(halves.first()), None)
+    if header is None or header[0] > halves.lines_before:
+        return None
+    reading, sending = os.pipe()
+    out.flush()
+    child = os.fork()
+    if child == 0:
+        os.close(reading)
+        counts = (0, 0)
+        with open(sending, "w") as counted:
+            for part in grade_sheet(halves.first(), network, options):
+                counts = (part.passed, part.total)
+                if part.last and not part.extra.get("stopped"):
+                    part.last = False  # the summary is the whole sheet's: the other process writes it
+                render.write("answers", part, view, chosen, out)
+                out.flush()
+            counted.write(f"{counts[0]} {counts[1]}")
+        return counts
+    os.close(sending)
+    text, last, problem = io.StringIO(), None, None
+    try:
+        try:
+            for part in grade_sheet(halves.second(), network, options, header, halves.lines_before + 1):
+                if part.last:
+                    last = part  # written with the child's counts added
+                else:
+                    render.write("answers", part, view, chosen, text)
+        except NeuronError as error:
+            problem = error  # reported after the rows before it, once the child's half is written
+        code = halves.wait(child)
+        with open(reading) as counted:
+            sent = counted.read().split()
+    except BaseException:  # Ctrl-C, or a failure of this process's own: the child goes too
+        end_child(child)
+        raise
+    if len(sent) != 2:  # the child's half ended the run (a bad line, a closed pipe): its message is written
+        raise SystemExit(code)
+    halves.done(source)
+    out.write(text.getvalue())
+    passed, total = int(sent[0]), int(sent[1])
+    if last is not None:
+        last.passed += passed
+        last.total += total
+        passed, total = last.passed, last.total
+        render.write("answers", last, view, chosen, out)
+    out.flush()
+    if problem is not None:
+        raise problem
+    return passed, total
+
+
+LINE_BREAKS_BESIDES_LF = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+
+
+def _splits_as_lines(piece: bytes) -> bool:
+    """Whether the records of this text are its \\n-ended lines, as the CSV reader counts them: no quote (a quoted
+    field may hold a line break), no \\r but in \\r\\n, none of the other breaks str.splitlines() knows."""
+    if b'"' in piece or piece.count(b"\r") != piece.count(b"\r\n"):
+        return False
+    return not any(brk in piece for brk in LINE_BREAKS_BESIDES_LF)
 
 
 # ---------------------------------------------------------------- data sets for training

@@ -10,6 +10,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any, TypeAlias, cast
 
 import numpy as np
@@ -499,46 +500,36 @@ def run_halves(
     pipe, a full disk) ends the run with the child's exit code and message: this half is not written.
 
     The file's bytes and line numbers are the same as one process would see; False where it cannot be split
-    (no fork here, one core, a file under SPLIT_FROM bytes or with no line break past its middle).
+    (see `Halves.of`).
 
     The child returns from here into the caller, which must end the process with the work (the fast path does:
     see entry.leave), so that nothing after the run is done twice.
     """
     import io
 
-    try:
-        descriptor = source.fileno()
-        start = source.tell()
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError, ValueError):
+    halves = Halves.of(source, size)
+    if halves is None:
         return False
-    if size - start < SPLIT_FROM or cores < 2 or not hasattr(os, "fork"):
-        return False
-    middle = split_point(descriptor, start + int(size - start) // 2)
-    if middle is None:
-        return False
-    lines_before = sum(newlines(piece) for piece in FileRange(descriptor, start, middle).pieces())
     out.flush()
     child = os.fork()
     if child == 0:
-        write_blocks(read_blocks(FileRange(descriptor, start, middle), network, header), network, chosen, view, out)
+        write_blocks(read_blocks(halves.first(), network, header), network, chosen, view, out)
         return True
     problem: NeuronError | None = None
-    second = FileRange(descriptor, middle)
     text = io.StringIO()
     try:
         try:
-            blocks = read_blocks(second, network, header=False, first_line=lines_before + 1)
+            blocks = read_blocks(halves.second(), network, header=False, first_line=halves.lines_before + 1)
             write_blocks(blocks, network, chosen, view, text, first_row=2)  # row 1 and a CSV header: the child's
         except NeuronError as error:
             problem = error  # reported after the rows before it, once the child's half is written
-        code = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
+        code = halves.wait(child)
     except BaseException:  # Ctrl-C, or a failure of this process's own: the child goes too
-        _end(child)
+        end_child(child)
         raise
     if code:
-        raise SystemExit(code if code > 0 else 128 - code)  # a signal's number, as a shell gives it
-    source.seek(second.at)
+        raise SystemExit(code)
+    halves.done(source)
     out.write(text.getvalue())
     out.flush()
     if problem is not None:
@@ -546,7 +537,51 @@ def run_halves(
     return True
 
 
-def _end(child: int) -> None:
+@dataclass(frozen=True)
+class Halves:
+    """A regular file split in two at a line break past its middle, for two processes to read a half each."""
+
+    descriptor: int
+    start: int  # where the file's reader stands: the first half starts there
+    middle: int  # the second half's first byte, a line's first
+    lines_before: int  # the lines of the first half
+
+    @classmethod
+    def of(cls, source: Any, size: float) -> Halves | None:
+        """The file's halves; None where it cannot or need not be split: no fork here (Windows), one core, fewer
+        than SPLIT_FROM bytes left to read, or no line break past the middle."""
+        try:
+            descriptor = source.fileno()
+            start = source.tell()
+            cores = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError, ValueError):
+            return None
+        if size - start < SPLIT_FROM or cores < 2 or not hasattr(os, "fork"):
+            return None
+        middle = split_point(descriptor, start + int(size - start) // 2)
+        if middle is None:
+            return None
+        lines_before = sum(newlines(piece) for piece in FileRange(descriptor, start, middle).pieces())
+        return cls(descriptor, start, middle, lines_before)
+
+    def first(self) -> FileRange:
+        return FileRange(self.descriptor, self.start, self.middle)
+
+    def second(self) -> FileRange:
+        return FileRange(self.descriptor, self.middle)
+
+    @staticmethod
+    def wait(child: int) -> int:
+        """The child's exit code once it has ended; killed by a signal, the shell's code for it (128 + its number)."""
+        code = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
+        return code if code >= 0 else 128 - code
+
+    def done(self, source: Any) -> None:
+        """The file's reader moved past what was read, as one process would have left it."""
+        source.seek(os.fstat(self.descriptor).st_size)
+
+
+def end_child(child: int) -> None:
     """Stop the child at once and collect it (this process is leaving: Ctrl-C, or an error of its own)."""
     import signal
 
@@ -575,6 +610,12 @@ class FileRange:
 
     def __init__(self, descriptor: int, start: int, end: int | None = None) -> None:
         self.descriptor, self.at, self.end = descriptor, start, end
+
+    def read(self, size: int) -> bytes:
+        want = size if self.end is None else min(size, self.end - self.at)
+        data = os.pread(self.descriptor, want, self.at) if want > 0 else b""
+        self.at += len(data)
+        return data
 
     def readinto(self, view: memoryview) -> int:
         want = len(view) if self.end is None else min(len(view), self.end - self.at)

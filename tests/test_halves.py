@@ -1,6 +1,7 @@
 """A small file on stdin read by two processes, one half each (stream.run_halves): to its user it is the same run
 as one process makes, byte for byte, error for error. These start real processes: the fork is what is tested."""
 
+import json
 import os
 import subprocess
 
@@ -125,3 +126,83 @@ def test_file_range_reads_its_part_without_moving_the_offset(tmp_path):
         assert stream.split_point(file.fileno(), 5) == 11
         assert stream.split_point(file.fileno(), 12) == 18
         assert stream.split_point(file.fileno(), 18) is None
+
+
+# ---------------------------------------------------------------- answer sheets (sheet.grade_halves)
+
+SHEET_ROWS = 40_000  # 1.4 MB: past SPLIT_FROM (checked below)
+WRONG = len(range(0, SHEET_ROWS, 7))
+
+
+def sheet_text(wrong: bool = True, newline: str = "\n") -> str:
+    """A class's answer sheet for the WEIGHTS neuron: with `wrong`, every 7th answer is off by 0.01."""
+    x = np.random.default_rng(5).uniform(-1, 1, size=(SHEET_ROWS, 3)).round(6)
+    y = 1 / (1 + np.exp(-(x @ np.array([0.5, -0.2, 0.1]) + 0.1)))
+    if wrong:
+        y[::7] += 0.01
+    rows = [f"s{k}," + ",".join(f"{v:.6f}" for v in x[k]) + f",{y[k]:.6f}" for k in range(SHEET_ROWS)]
+    return newline.join(["student,x1,x2,x3,y1", *rows]) + newline
+
+
+def graded(tmp_path, text: str, *args: str, env: dict | None = None) -> Run:
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(text.encode())
+    environment = {**os.environ, "NO_COLOR": "1", "NEURON_LANG": "en", **(env or {})}
+    command = [*neuron_command(), "check", "--answers", str(path), *WEIGHTS, *args]
+    return Run(subprocess.run(command, capture_output=True, env=environment, timeout=120, stdin=subprocess.DEVNULL))
+
+
+def same_as_one_process(tmp_path, text: str, *args: str) -> Run:
+    """The sheet graded on the fast path (in two halves where it can be) and by Typer (never): the same report,
+    the same message, the same exit code."""
+    split = graded(tmp_path, text, *args)
+    whole = graded(tmp_path, text, *args, env={"NEURON_FAST": "0"})
+    assert (split.code, split.stdout_bytes, split.err) == (whole.code, whole.stdout_bytes, whole.err)
+    return split
+
+
+def test_the_sheets_here_are_split():
+    assert stream.SPLIT_FROM < len(sheet_text().encode()) < stream.POLARS_FROM
+
+
+@pytest.mark.parametrize("fmt", ["csv", "plain", "json"])
+def test_a_sheet_graded_in_two_halves_reports_as_one_process(tmp_path, fmt):
+    run = same_as_one_process(tmp_path, sheet_text(), "--format", fmt)
+    assert run.code == 1  # some answers are wrong
+    if fmt == "csv":
+        assert run.out.count("student,verdict") == 1 and len(run.lines()) == SHEET_ROWS + 1
+    if fmt == "plain":
+        assert run.lines()[-1] == f"{SHEET_ROWS - WRONG} of {SHEET_ROWS} rows pass"
+    if fmt == "json":
+        summary = {"rows": SHEET_ROWS, "passed": SHEET_ROWS - WRONG, "failed": WRONG}
+        assert json.loads(run.lines()[-1]) == {"summary": summary}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_sheet_all_right_exits_0(tmp_path, newline):
+    run = same_as_one_process(tmp_path, sheet_text(wrong=False, newline=newline), "--format", "plain")
+    assert run.code == 0 and run.lines()[-1] == f"{SHEET_ROWS} of {SHEET_ROWS} rows pass"
+
+
+@pytest.mark.parametrize("bad_line", [50, 30_000])  # in the first half, in the second
+def test_a_bad_cell_in_either_half_stops_the_sheet_where_one_process_does(tmp_path, bad_line):
+    lines = sheet_text().splitlines(keepends=True)
+    lines[bad_line - 1] = f"s{bad_line},0.1,zero,0.3,0.5\n"
+    run = same_as_one_process(tmp_path, "".join(lines), "--format", "plain")
+    assert run.code == 2
+    assert f"line {bad_line}, x2 is 'zero'" in run.err
+    assert "the sheet stopped at an unusable line" in run.lines()[-1]
+    assert len(run.lines()) == bad_line - 2 + 1  # the rows before it, then the summary
+
+
+def test_quotes_and_names_in_hangul_are_graded_alike(tmp_path):
+    text = sheet_text().replace("s1,", '"s, 1",', 1).replace("s2,", "학생2,", 1)
+    same_as_one_process(tmp_path, text, "--format", "csv")
+
+
+def test_sheet_lines_split_as_the_csv_reader_counts_them():
+    from neuron_cli.sheet import _splits_as_lines
+
+    assert _splits_as_lines(b"a,b\r\nc,d\n\xed\x95\x99\n")  # CRLF, and Hangul
+    for text in (b'"a\nb",c\n', b"a\rb\n", b"a\x0bb\n", "a\u2028b\n".encode(), "a\x85b".encode()):
+        assert not _splits_as_lines(text), text
