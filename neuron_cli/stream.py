@@ -25,7 +25,7 @@ from .syntax import is_number, parse_number
 Array = np.ndarray
 Source: TypeAlias = "IO[bytes] | Iterable[bytes] | FileRange"  # a file object, chunks of bytes, part of a file
 BLOCK_BYTES = 1 << 20  # what chunks() reads at a time, unless told (see chunk_bytes)
-CHUNK_VALUES = 160_000  # input values a chunk holds, an output counted as OUTPUT_WEIGHT: 1 MiB of 8 inputs a row
+CHUNK_VALUES = 120_000  # input values a chunk holds, an output counted as OUTPUT_WEIGHT: 800 KB of 8 inputs a row
 OUTPUT_WEIGHT = 4  # an output's number, and then its text, take about four times an input's number
 MIN_CHUNK_ROWS = 256  # polars' reader costs something for every column: wide rows come at least this many at a time
 MIN_CHUNK_BYTES = 16 << 10
