@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import NeuronError
+from .errors import EndedElsewhere, NeuronError
 from .messages import language, message, use
 
 IF_THE_PIPE_CLOSES = [0]  # the exit code of a command whose reader goes away: what it would have given
@@ -47,6 +47,8 @@ def failures(lang: str | None = None) -> Iterator[Outcome]:
     outcome = Outcome(start(lang))
     try:
         yield outcome
+    except EndedElsewhere as ended:  # the other half's process wrote what there was to say
+        outcome.code, outcome.stopped = ended.code, True
     except NeuronError as problem:
         with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()

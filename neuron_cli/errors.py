@@ -1,4 +1,4 @@
-"""The one exception a user ever sees."""
+"""The one exception a user ever sees, and the one that ends a run another process has already reported."""
 
 from typing import Any
 
@@ -14,3 +14,12 @@ class NeuronError(Exception):
         from .messages import message
 
         super().__init__(message(text, **values))
+
+
+class EndedElsewhere(Exception):
+    """The run was ended by the other process of a file read in two halves (a bad line, a closed pipe, a full
+    disk): it has written its message, if any; this one exits with its `code` and writes nothing more."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code

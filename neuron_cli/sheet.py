@@ -17,7 +17,7 @@ from typing import IO, Any
 import numpy as np
 
 from .core import Network, Tolerance, grade_cell, written_exponent
-from .errors import NeuronError
+from .errors import EndedElsewhere, NeuronError
 from .messages import message
 from .syntax import is_number, parse_number
 
@@ -587,7 +587,7 @@ def grade_halves(
         end_child(child)
         raise
     if len(sent) != 2:  # the child's half ended the run (a bad line, a closed pipe): its message is written
-        raise SystemExit(code)
+        raise EndedElsewhere(code)
     halves.done(source)
     out.write(text.getvalue())
     passed, total = int(sent[0]), int(sent[1])

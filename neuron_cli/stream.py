@@ -17,7 +17,7 @@ import numpy as np
 
 from . import accel
 from .core import Block, Network
-from .errors import NeuronError
+from .errors import EndedElsewhere, NeuronError
 from .messages import message
 from .parsing import split_values
 from .syntax import is_number, parse_number
@@ -528,7 +528,7 @@ def run_halves(
         end_child(child)
         raise
     if code:
-        raise SystemExit(code)
+        raise EndedElsewhere(code)
     halves.done(source)
     out.write(text.getvalue())
     out.flush()
