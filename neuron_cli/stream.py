@@ -415,11 +415,7 @@ def run_stream(
     `run_halves`) two processes read one half each. A table numbers its rows, and goes a block at a time here.
     """
 
-    from . import render
-
-    every_step = getattr(chosen, "value", chosen) == "json" or view.grad
-    # Memory is bounded by rows x width, not by input bytes: a wide layer computes fewer rows at once.
-    step = network.rows_within(COMPUTE_BYTES, every_step=every_step)
+    every_step = _every_step(chosen, view)
     # The workers hand back a chunk's whole text: only where it stays small (not a wide layer's JSON).
     chunk_rows = chunk_bytes(network) / (4 * network.input_size)  # a value and its separator take 4 bytes at the least
     machine = getattr(chosen, "value", chosen) in ("plain", "csv", "json")
@@ -432,15 +428,11 @@ def run_stream(
         if halves and machine and run_halves(source, size, network, chosen, view, out, header):
             return
     if machine and not small and hasattr(source, "read"):
-        render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)  # a header
+        write_blocks((), network, chosen, view, out)  # a CSV's header: the workers' rows are numbered from 2
 
         def work(blocks: list[Array]) -> tuple[str, int]:
-            text, count = Pieces(), 0
-            for rows in blocks:
-                for start in range(0, rows.shape[0], step):
-                    part = rows[start : start + step]
-                    render.write("rows", Block(network, part, 2 + count), view, chosen, cast(IO[str], text))
-                    count += part.shape[0]
+            text = Pieces()
+            count = write_blocks(blocks, network, chosen, view, cast(IO[str], text), first_row=2)
             return text.joined(), count
 
         for text, _, problem in pipelined(source, network, header, work):
@@ -463,19 +455,27 @@ class Pieces:
         self.pieces.append(text)
         return len(text)
 
+    def flush(self) -> None:
+        return
+
     def joined(self) -> str:
         return "".join(self.pieces)
 
 
+def _every_step(chosen: Any, view: Any) -> bool:
+    """Whether each row's output shows every step (JSON, --grad), which takes far more memory than its outputs."""
+    return bool(getattr(chosen, "value", chosen) == "json" or view.grad)
+
+
 def write_blocks(
     blocks: Iterable[Array], network: Network, chosen: Any, view: Any, out: IO[str], first_row: int = 1
-) -> None:
+) -> int:
     """Each block's rows computed and written, rows numbered from `first_row`; a CSV's header and a table's
-    column names come with row 1, even when there are no rows."""
+    column names come with row 1, even when there are no rows. How many rows were written."""
     from . import render
 
-    every_step = getattr(chosen, "value", chosen) == "json" or view.grad
-    step = network.rows_within(COMPUTE_BYTES, every_step=every_step)
+    # Memory is bounded by rows x width, not by input bytes: a wide layer computes fewer rows at once.
+    step = network.rows_within(COMPUTE_BYTES, every_step=_every_step(chosen, view))
     written = 0
     for rows in blocks:
         for start in range(0, rows.shape[0], step):
@@ -486,6 +486,7 @@ def write_blocks(
     if written == 0 and first_row == 1:
         render.write("rows", Block(network, np.zeros((0, network.input_size)), 1), view, chosen, out)
         out.flush()
+    return written
 
 
 SPLIT_FROM = 1 << 20  # a small file at least this big is read by two processes, one half each (see run_halves)
