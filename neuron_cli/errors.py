@@ -17,7 +17,7 @@ class NeuronError(Exception):
 
 
 class EndedElsewhere(Exception):
-    """The run was ended by the other process of a file read in two halves (a bad line, a closed pipe, a full
+    """The run was ended by the other process of a file read by two (a bad line, a closed pipe, a full
     disk): it has written its message, if any; this one exits with its `code` and writes nothing more."""
 
     def __init__(self, code: int) -> None:

@@ -154,7 +154,7 @@ def compute(given: dict[str, Any]) -> int:
                 from .errors import NeuronError
 
                 raise NeuronError("give the inputs with -x (e.g. -x 1,2,3), or pipe rows of inputs into standard input")
-            run_stream(sys.stdin.buffer, network, chosen, view, sys.stdout, halves=True)
+            run_stream(sys.stdin.buffer, network, chosen, view, sys.stdout, split=True)
         else:
             rows = input_rows(x, network)
             if len(rows) > 1:

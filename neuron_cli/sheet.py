@@ -533,10 +533,10 @@ def run_sheet(
 def grade_halves(
     source: Any, size: float, network: Network, options: Options, chosen: Any, view: Any, out: IO[str]
 ) -> tuple[int, int] | None:
-    """A sheet in a regular file graded by two processes, one half each, as stream.run_halves reads a stream: a
-    child grades the first half and writes its report as it goes (the CSV header included), then sends its
-    counts; this process grades the second half into memory and writes it once the child has ended well, with
-    the summary of both. A bad line or a failed write in the child's half ends the run there, as in one process.
+    """A sheet in a regular file graded by two processes, one half each: a child grades the first half and writes
+    its report as it goes (the CSV header included), then sends its counts; this process grades the second half
+    into memory and writes it once the child has ended well, with the summary of both. A bad line or a failed
+    write in the child's half ends the run there, as in one process.
 
     None where the sheet cannot be split (see stream.Halves.of), where its lines are not sure to be counted as
     the CSV reader counts them (`_splits_as_lines`), or where its second half starts with a byte order mark.
@@ -544,7 +544,7 @@ def grade_halves(
     import io
 
     from . import render
-    from .stream import FileRange, Halves, end_child
+    from .stream import FileRange, Halves, end_child, exit_code
 
     halves = Halves.of(source, size)
     if halves is None or not all(map(_splits_as_lines, FileRange(halves.descriptor, halves.start).pieces())):
@@ -580,7 +580,7 @@ def grade_halves(
                     render.write("answers", part, view, chosen, text)
         except NeuronError as error:
             problem = error  # reported after the rows before it, once the child's half is written
-        code = halves.wait(child)
+        code = exit_code(child)
         with open(reading) as counted:
             sent = counted.read().split()
     except BaseException:  # Ctrl-C, or a failure of this process's own: the child goes too

@@ -405,14 +405,15 @@ def run_stream(
     view: Any,
     out: IO[str],
     header: bool | None = None,
-    halves: bool = False,
+    split: bool = False,
 ) -> None:
     """Read rows, compute, and write one output line per row as each block is done (render decides how).
 
     A long stream in a machine format: chunks are parsed, computed and written as text by two worker threads
     (polars lets go of the GIL) and the texts written here in order. A small file, where polars would not pay
-    for its import, is read here block by block; with `halves` (a caller whose process ends with the run, see
-    `run_halves`) two processes read one half each. A table numbers its rows, and goes a block at a time here.
+    for its import, is read here block by block. With `split` (a caller whose process ends with the run), a
+    regular file of a machine format is read by two processes taking turns (see `run_turns`). A table numbers its
+    rows, and goes a block at a time here.
     """
 
     every_step = _every_step(chosen, view)
@@ -425,8 +426,8 @@ def run_stream(
     small = size < POLARS_FROM and size / (9 * network.input_size) * values_a_row < POLARS_VALUES
     if small:
         accel.not_for_this_input()  # a small file with few outputs: polars' import would not pay
-        if halves and machine and run_halves(source, size, network, chosen, view, out, header):
-            return
+    if split and machine and run_turns(source, size, network, chosen, view, out, header):
+        return
     if machine and not small and hasattr(source, "read"):
         write_blocks((), network, chosen, view, out)  # a CSV's header: the workers' rows are numbered from 2
 
@@ -489,53 +490,172 @@ def write_blocks(
     return written
 
 
-SPLIT_FROM = 1 << 20  # a small file at least this big is read by two processes, one half each (see run_halves)
+SPLIT_FROM = 1 << 20  # a regular file at least this big is read by two processes (see run_turns)
 
 
-def run_halves(
+def run_turns(
     source: Any, size: float, network: Network, chosen: Any, view: Any, out: IO[str], header: bool | None
 ) -> bool:
-    """A regular file on stdin read by two processes, on two cores: a child computes and writes the first half as
-    it goes, while this process computes the second half into memory (a small file's, so little), and writes it
-    once the child has ended well. Whatever ends the child's half (a bad line after its good rows, a closed
-    pipe, a full disk) ends the run with the child's exit code and message: this half is not written.
+    """A regular file on stdin read by two processes on two cores, taking turns. The file is cut at line breaks
+    into pieces of a chunk each; a child reads the even pieces and this process the odd ones. Each computes its
+    next piece's text while the other writes, and writes it once the other has written the piece before: a pipe
+    each way passes the turn, with the number of the next piece's first line. Memory stays a piece or two a
+    process, however long the file, and the output is what one process writes, byte for byte.
 
-    The file's bytes and line numbers are the same as one process would see; False where it cannot be split
-    (see `Halves.of`).
+    A piece the fast readers cannot vouch for (a header, blank lines, a bad line, a line too long) is read at its
+    turn as one process reads a stream, its lines numbered in the whole file. Whatever ends one process's run (a
+    bad line after the rows before it, a closed pipe, a full disk) ends both, with that process's exit code and
+    message. False where the file cannot be split (see `Turns.of`).
 
     The child returns from here into the caller, which must end the process with the work (the fast path does:
     see entry.leave), so that nothing after the run is done twice.
     """
-    import io
-
-    halves = Halves.of(source, size)
-    if halves is None:
+    turns = Turns.of(source, size, chunk_bytes(network), longest_line(network))
+    if turns is None:
         return False
     out.flush()
-    child = os.fork()
-    if child == 0:
-        write_blocks(read_blocks(halves.first(), network, header), network, chosen, view, out)
-        return True
-    problem: NeuronError | None = None
-    text = io.StringIO()
+    turns.start()
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")  # one core each: two processes parse at once
     try:
-        try:
-            blocks = read_blocks(halves.second(), network, header=False, first_line=halves.lines_before + 1)
-            write_blocks(blocks, network, chosen, view, text, first_row=2)  # row 1 and a CSV header: the child's
-        except NeuronError as error:
-            problem = error  # reported after the rows before it, once the child's half is written
-        code = halves.wait(child)
-    except BaseException:  # Ctrl-C, or a failure of this process's own: the child goes too
-        end_child(child)
+        line = 1
+        for piece in range(turns.first_piece, turns.pieces, 2):
+            begin, end = turns.bounds(piece)
+            raw = turns.read(begin, end)
+            # The first piece may hold a byte order mark and a header: it is read as a stream's first chunk.
+            text = None if raw is None or piece == 0 else _piece_text(raw, network, chosen, view, turns.longest)
+            if piece:
+                line = turns.wait()
+            if text is None:  # read as one process reads a stream, now that its first line's number is known
+                blocks = read_blocks(
+                    FileRange(turns.descriptor, begin, end), network, header if piece == 0 else False, line
+                )
+                write_blocks(blocks, network, chosen, view, out, first_row=1 if piece == 0 else 2)
+            else:
+                out.write(text)
+                out.flush()
+            if piece + 1 < turns.pieces:
+                turns.give(line + (newlines(raw) if raw is not None else turns.count_lines(begin, end)))
+        turns.finish(source)
+    except BaseException:
+        turns.stop_other()
         raise
-    if code:
-        raise EndedElsewhere(code)
-    halves.done(source)
-    out.write(text.getvalue())
-    out.flush()
-    if problem is not None:
-        raise problem
     return True
+
+
+def _piece_text(raw: bytes, network: Network, chosen: Any, view: Any, longest: int) -> str | None:
+    """A piece's output, computed before its turn; None where the fast readers cannot vouch for every line."""
+    if len(raw) > longest and _longest_line_of(raw) > longest:
+        return None
+    rows = fast_parse(raw, network.input_size)
+    if rows is None:
+        return None
+    text = Pieces()
+    write_blocks([rows], network, chosen, view, cast(IO[str], text), first_row=2)
+    return text.joined()
+
+
+def _longest_line_of(raw: bytes) -> int:
+    """The length of the longest line in `raw`, its line break included."""
+    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord("\n"))
+    starts = np.concatenate([[-1], ends])
+    return int(max(np.diff(starts).max(initial=0), len(raw) - 1 - starts[-1]))
+
+
+class Turns:
+    """A regular file cut at line breaks into pieces of about `piece_bytes`, read by two processes taking turns:
+    the child the even pieces, the parent the odd ones. A piece starts just past the first line break at or
+    after its nominal start, so a line belongs to one piece whole (a piece may be empty)."""
+
+    def __init__(self, descriptor: int, begin: int, size: int, piece_bytes: int, longest: int) -> None:
+        self.descriptor, self.begin, self.size = descriptor, begin, size
+        self.piece_bytes, self.longest = piece_bytes, longest
+        self.pieces = -(-(size - begin) // piece_bytes)
+        self.child = 0
+        self.first_piece = 0
+        self.turn_in = self.turn_out = -1
+
+    @classmethod
+    def of(cls, source: Any, size: float, piece_bytes: int, longest: int) -> Turns | None:
+        """None where the file cannot or need not be split (see `where_to_split`; one piece is not split), or
+        where polars is loaded already (its threads do not survive a fork)."""
+        import sys
+
+        place = where_to_split(source, size, piece_bytes + 1)
+        if place is None or "polars" in sys.modules:
+            return None
+        return cls(*place, int(size), piece_bytes, longest)
+
+    def start(self) -> None:
+        """Fork: the child takes the even pieces, this process the odd ones; each holds one end of each pipe."""
+        to_child, from_parent = os.pipe()[::-1]
+        to_parent, from_child = os.pipe()[::-1]
+        self.child = os.fork()
+        if self.child == 0:
+            os.close(from_child)
+            os.close(to_child)
+            self.turn_in, self.turn_out = from_parent, to_parent
+        else:
+            os.close(from_parent)
+            os.close(to_parent)
+            self.turn_in, self.turn_out, self.first_piece = from_child, to_child, 1
+
+    def bounds(self, piece: int) -> tuple[int, int]:
+        return self._cut(piece), self._cut(piece + 1)
+
+    def _cut(self, piece: int) -> int:
+        if piece == 0:
+            return self.begin
+        nominal = self.begin + piece * self.piece_bytes
+        if nominal >= self.size:
+            return self.size
+        found = split_point(self.descriptor, nominal)
+        return self.size if found is None else min(found, self.size)
+
+    def read(self, begin: int, end: int) -> bytes | None:
+        """The piece's bytes; None for one that must hold a line too long (read as a stream, which says so)."""
+        if end - begin > self.piece_bytes + self.longest:
+            return None
+        return os.pread(self.descriptor, end - begin, begin)
+
+    def count_lines(self, begin: int, end: int) -> int:
+        return sum(newlines(piece) for piece in FileRange(self.descriptor, begin, end).pieces())
+
+    def wait(self) -> int:
+        """Wait for the other process to have written the piece before: the number of this piece's first line.
+        Should it end instead, so does this run, with its exit code (it has said why)."""
+        given = os.read(self.turn_in, 8)
+        if len(given) == 8:
+            return int.from_bytes(given, "little")
+        code = self._ended() if self.child else 2
+        raise EndedElsewhere(code)
+
+    def give(self, line: int) -> None:
+        """The turn handed to the other process, with the number of its piece's first line."""
+        try:
+            os.write(self.turn_out, line.to_bytes(8, "little"))
+        except BrokenPipeError:  # the other process has ended: it ended the run, and this one learns it at once
+            raise EndedElsewhere(self._ended() if self.child else 2) from None
+
+    def finish(self, source: Any) -> None:
+        """This process's pieces are written: the parent waits for the child's, and leaves stdin where one
+        process would have left it."""
+        os.close(self.turn_out)
+        if self.child:
+            code = self._ended()
+            if code:
+                raise EndedElsewhere(code)
+            source.seek(self.size)
+
+    def _ended(self) -> int:
+        child, self.child = self.child, 0
+        return exit_code(child)
+
+    def stop_other(self) -> None:
+        """This process is leaving before its time (a bad line, a failed write, Ctrl-C): the child goes at once;
+        a child leaving just closes its pipes, which the parent reads as the end of the run."""
+        if self.child:
+            end_child(self.child)
+            self.child = 0
 
 
 @dataclass(frozen=True)
@@ -549,16 +669,12 @@ class Halves:
 
     @classmethod
     def of(cls, source: Any, size: float) -> Halves | None:
-        """The file's halves; None where it cannot or need not be split: no fork here (Windows), one core, fewer
-        than SPLIT_FROM bytes left to read, or no line break past the middle."""
-        try:
-            descriptor = source.fileno()
-            start = source.tell()
-            cores = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError, ValueError):
+        """The file's halves; None where it cannot or need not be split (see `where_to_split`), or where no line
+        break follows its middle."""
+        place = where_to_split(source, size)
+        if place is None:
             return None
-        if size - start < SPLIT_FROM or cores < 2 or not hasattr(os, "fork"):
-            return None
+        descriptor, start = place
         middle = split_point(descriptor, start + int(size - start) // 2)
         if middle is None:
             return None
@@ -571,15 +687,32 @@ class Halves:
     def second(self) -> FileRange:
         return FileRange(self.descriptor, self.middle)
 
-    @staticmethod
-    def wait(child: int) -> int:
-        """The child's exit code once it has ended; killed by a signal, the shell's code for it (128 + its number)."""
-        code = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
-        return code if code >= 0 else 128 - code
-
     def done(self, source: Any) -> None:
         """The file's reader moved past what was read, as one process would have left it."""
         source.seek(os.fstat(self.descriptor).st_size)
+
+
+def where_to_split(source: Any, size: float, least: int = 0) -> tuple[int, int] | None:
+    """A regular file's descriptor and where its reader stands, if two processes may read it: not where it is no
+    regular file (`size` is inf), there is no fork (Windows) or one core, or fewer than SPLIT_FROM (and `least`)
+    bytes are left to read."""
+    if size == float("inf"):
+        return None
+    try:
+        descriptor = source.fileno()
+        start = source.tell()
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError, ValueError):
+        return None
+    if size - start < max(SPLIT_FROM, least) or cores < 2 or not hasattr(os, "fork"):
+        return None
+    return descriptor, start
+
+
+def exit_code(child: int) -> int:
+    """A child's exit code once it has ended; killed by a signal, the shell's code for it (128 + its number)."""
+    code = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
+    return code if code >= 0 else 128 - code
 
 
 def end_child(child: int) -> None:

@@ -1,14 +1,19 @@
-"""A small file on stdin read by two processes, one half each (stream.run_halves): to its user it is the same run
-as one process makes, byte for byte, error for error. These start real processes: the fork is what is tested."""
+"""A regular file on stdin read by two processes: `compute` in pieces taken in turns (stream.run_turns), `check
+--answers` in two halves (sheet.grade_halves). To its user it is the same run as one process makes, byte for
+byte, error for error. These start real processes: the fork is what is tested."""
 
+import itertools
 import json
 import os
 import subprocess
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neuron_cli import stream
+from neuron_cli.core import Layer, Network
 
 from .conftest import Run, neuron_command
 
@@ -52,17 +57,29 @@ def test_two_halves_write_what_one_process_writes(tmp_path, fmt):
         assert split.out.count("x1,x2,x3,y1") == 1
 
 
-def test_a_bad_line_in_the_first_half_ends_the_run_after_the_rows_before_it(tmp_path):
+def pieces_of(text: str) -> int:
+    """How many pieces the two processes take turns at (the tests below need several)."""
+    network = Network((Layer.create([0.5, -0.2, 0.1], 0.1, "sigmoid"),))
+    return -(-len(text.encode()) // stream.chunk_bytes(network))
+
+
+def test_the_files_here_are_read_in_several_pieces():
+    assert pieces_of(TEXT) >= 3
+
+
+@pytest.mark.parametrize("bad", [101, 17_000, 21_000, 39_990])  # in the first piece, the second, the third, the last
+def test_a_bad_line_in_any_piece_ends_the_run_after_the_rows_before_it(tmp_path, bad):
     lines = TEXT.splitlines(keepends=True)
-    lines[100] = "1,2\n"
+    lines[bad - 1] = "1,2\n"
     run = from_file(tmp_path, "".join(lines), "compute", *WEIGHTS)
     assert run.code == 2
-    assert run.err == "error: line 101 has 2 values but each neuron has 3 weights\n"
-    assert len(run.lines()) == 100  # nothing of the second half
+    assert run.err == f"error: line {bad} has 2 values but each neuron has 3 weights\n"
+    assert len(run.lines()) == bad - 1  # nothing after it, from either process
+    assert run.stdout_bytes == one_process(tmp_path, "".join(lines), "compute", *WEIGHTS).stdout_bytes
 
 
-def test_a_bad_line_in_the_second_half_is_named_by_its_line_in_the_whole_file(tmp_path):
-    # comments and blank lines in the first half count as lines, though they give no rows
+def test_a_bad_line_late_in_the_file_is_named_by_its_line_in_the_whole_file(tmp_path):
+    # comments and blank lines in the first piece count as lines, though they give no rows
     lines = ["# inputs\n", "\n", *TEXT.splitlines(keepends=True)]
     lines[30_001] = "1,2,x\n"
     run = from_file(tmp_path, "".join(lines), "compute", *WEIGHTS)
@@ -70,6 +87,50 @@ def test_a_bad_line_in_the_second_half_is_named_by_its_line_in_the_whole_file(tm
     assert run.err == "error: line 30002, value 3 is 'x', which is not a number\n"
     assert len(run.lines()) == 29_999
     assert run.stdout_bytes == one_process(tmp_path, "".join(lines), "compute", *WEIGHTS).stdout_bytes
+
+
+def test_comments_blank_lines_and_crlf_in_later_pieces_read_as_one_process_reads_them(tmp_path):
+    lines = TEXT.splitlines(keepends=True)
+    lines[18_000] = "# a comment in the second piece\n"
+    lines[25_000] = "\n"
+    lines[33_000:33_010] = [line.replace("\n", "\r\n") for line in lines[33_000:33_010]]
+    text = "".join(lines)
+    run = from_file(tmp_path, text, "compute", *WEIGHTS)
+    assert run.code == 0 and run.err == ""
+    assert len(run.lines()) == len(ROWS) - 2
+    assert run.stdout_bytes == one_process(tmp_path, text, "compute", *WEIGHTS).stdout_bytes
+
+
+def test_a_line_too_long_in_a_later_piece_is_named_as_one_process_names_it(tmp_path):
+    lines = TEXT.splitlines(keepends=True)
+    lines[20_000] = "0.5," * 800_000 + "0.5\n"  # 3.2 MB: longer than a piece and the longest line allowed
+    text = "".join(lines)
+    run = from_file(tmp_path, text, "compute", *WEIGHTS)
+    whole = one_process(tmp_path, text, "compute", *WEIGHTS)
+    assert run.code == whole.code == 2
+    assert (
+        run.err
+        == whole.err
+        == f"error: line 20001 is longer than {stream.MAX_LINE} bytes, the limit of one line of a stream\n"
+    )
+    assert run.stdout_bytes == whole.stdout_bytes and len(run.lines()) == 20_000
+
+
+LONG_ROWS = np.random.default_rng(12).uniform(-1, 1, size=(300_000, 3))  # 17 MB: read and written by polars
+LONG_TEXT = rows_text(LONG_ROWS)
+
+
+@pytest.mark.parametrize("fmt", ["plain", "csv"])
+def test_a_long_file_read_by_polars_in_turns_is_what_one_process_writes(tmp_path, fmt):
+    assert len(LONG_TEXT) > stream.POLARS_FROM
+    lines = LONG_TEXT.splitlines(keepends=True)
+    lines[299_000] = "1,2,3,4\n"
+    text = "".join(lines)
+    run = from_file(tmp_path, text, "compute", *WEIGHTS, "--format", fmt)
+    assert run.code == 2
+    assert run.err == "error: line 299001 has 4 values but each neuron has 3 weights\n"
+    assert run.stdout_bytes == one_process(tmp_path, text, "compute", *WEIGHTS, "--format", fmt).stdout_bytes
+    assert len(run.lines()) == 299_000 + (fmt == "csv")
 
 
 def test_a_header_line_is_skipped_once(tmp_path):
@@ -100,7 +161,7 @@ def test_a_full_disk_is_one_message(tmp_path):
     assert done.stderr == b"error: cannot write the output: No space left on device\n"
 
 
-def test_a_closed_pipe_ends_both_halves_quietly(tmp_path):
+def test_a_closed_pipe_ends_both_processes_quietly(tmp_path):
     path = tmp_path / "rows.csv"
     path.write_text(TEXT)
     with path.open("rb") as stdin:
@@ -206,3 +267,34 @@ def test_sheet_lines_split_as_the_csv_reader_counts_them():
     assert _splits_as_lines(b"a,b\r\nc,d\n\xed\x95\x99\n")  # CRLF, and Hangul
     for text in (b'"a\nb",c\n', b"a\rb\n", b"a\x0bb\n", "a\u2028b\n".encode(), "a\x85b".encode()):
         assert not _splits_as_lines(text), text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lengths=st.lists(st.integers(0, 40), min_size=1, max_size=60),
+    piece_bytes=st.integers(1, 50),
+    begin=st.integers(0, 20),
+    ends_in_newline=st.booleans(),
+)
+def test_pieces_cover_the_file_in_order_each_starting_a_line(
+    tmp_path_factory, lengths, piece_bytes, begin, ends_in_newline
+):
+    data = b"\n".join(b"7" * n for n in lengths) + (b"\n" if ends_in_newline else b"")
+    path = tmp_path_factory.mktemp("pieces") / "rows"
+    path.write_bytes(data)
+    begin = min(begin, len(data))
+    with path.open("rb", buffering=0) as file:
+        turns = stream.Turns(file.fileno(), begin, len(data), piece_bytes, longest=1 << 20)
+        cuts = [turns.bounds(piece) for piece in range(turns.pieces)]
+    assert b"".join(data[start:end] for start, end in cuts) == data[begin:]
+    assert all(end == start for (_, end), (start, _) in itertools.pairwise(cuts))
+    for start, end in cuts[1:]:
+        assert start == len(data) or data[start - 1 : start] == b"\n"  # a line belongs to one piece whole
+        assert start <= end
+
+
+@pytest.mark.parametrize(
+    "raw, longest", [(b"", 0), (b"1\n", 2), (b"1\n22\n", 3), (b"1\n22\n333", 3), (b"333\n1\n", 4), (b"1\n\n", 2)]
+)
+def test_longest_line_counts_its_line_break(raw, longest):
+    assert stream._longest_line_of(raw) == longest
