@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import queue
 import re
@@ -305,13 +306,13 @@ def newlines(raw: bytes) -> int:
 
 
 def pipelined(
-    source: IO[bytes] | Iterable[bytes],
+    numbered: Iterator[tuple[bytes, int]],
     network: Network,
     header: bool | None,
     work: Callable[[list[Array]], tuple[str, int]],
     workers: int = PARSERS,
 ) -> Iterator[tuple[str, int, NeuronError | None]]:
-    """Each chunk of the source parsed and turned into text by `work` on `workers` threads at once (polars
+    """Each chunk (of `numbered_chunks`) parsed and turned into text by `work` on `workers` threads at once (polars
     releases the GIL while it reads and writes, so both cores work), while a reader thread reads ahead; the
     results come back in order: (text, rows, the error of a bad line after those rows). At most `workers` + 1
     chunks are read and not yet written, so memory stays bounded.
@@ -332,7 +333,6 @@ def pipelined(
 
     def read() -> None:
         try:
-            numbered = numbered_chunks(source, network)
             while slots.acquire() and not stopped.is_set():
                 item = next(numbered, None)
                 if item is None:
@@ -436,7 +436,14 @@ def run_stream(
             count = write_blocks(blocks, network, chosen, view, cast(IO[str], text), first_row=2)
             return text.joined(), count
 
-        for text, _, problem in pipelined(source, network, header, work):
+        numbered = numbered_chunks(source, network)
+        first = next(numbered, None)
+        numbered = itertools.chain([first] if first else [], numbered)
+        # A writer that keeps a whole chunk waiting is a long stream: two processes read it (see `run_relay`).
+        if split and first and len(first[0]) >= chunk_bytes(network) // 2 and can_fork():
+            run_relay(numbered, _waiting_check(source), network, chosen, view, out, header)
+            return
+        for text, _, problem in pipelined(numbered, network, header, work):
             out.write(text)
             out.flush()
             if problem is not None:
@@ -496,62 +503,151 @@ SPLIT_FROM = 1 << 20  # a regular file at least this big is read by two processe
 def run_turns(
     source: Any, size: float, network: Network, chosen: Any, view: Any, out: IO[str], header: bool | None
 ) -> bool:
-    """A regular file on stdin read by two processes on two cores, taking turns. The file is cut at line breaks
-    into pieces of a chunk each; a child reads the even pieces and this process the odd ones. Each computes its
-    next piece's text while the other writes, and writes it once the other has written the piece before: a pipe
-    each way passes the turn, with the number of the next piece's first line. Memory stays a piece or two a
-    process, however long the file, and the output is what one process writes, byte for byte.
-
-    A piece the fast readers cannot vouch for (a header, blank lines, a bad line, a line too long) is read at its
-    turn as one process reads a stream, its lines numbered in the whole file. Whatever ends one process's run (a
-    bad line after the rows before it, a closed pipe, a full disk) ends both, with that process's exit code and
-    message. False where the file cannot be split (see `Turns.of`).
+    """A regular file on stdin read by two processes on two cores, taking turns (see `Turns`). The file is cut at
+    line breaks into pieces of a chunk each (`FileCuts`); the child reads the even pieces, this process the odd
+    ones, each with pread, and the turn passes with the number of the next piece's first line. False where the
+    file cannot be split (see `FileCuts.of`).
 
     The child returns from here into the caller, which must end the process with the work (the fast path does:
     see entry.leave), so that nothing after the run is done twice.
     """
-    turns = Turns.of(source, size, chunk_bytes(network), longest_line(network))
-    if turns is None:
+    cuts = FileCuts.of(source, size, chunk_bytes(network), longest_line(network))
+    if cuts is None:
         return False
-    out.flush()
-    turns.start()
-    os.environ.setdefault("POLARS_MAX_THREADS", "1")  # one core each: two processes parse at once
+    turns = Turns.start(out)
     try:
         line = 1
-        for piece in range(turns.first_piece, turns.pieces, 2):
-            begin, end = turns.bounds(piece)
-            raw = turns.read(begin, end)
+        for piece in range(0 if turns.in_child else 1, cuts.pieces, 2):
+            begin, end = cuts.bounds(piece)
+            raw = cuts.read(begin, end)
             # The first piece may hold a byte order mark and a header: it is read as a stream's first chunk.
-            text = None if raw is None or piece == 0 else _piece_text(raw, network, chosen, view, turns.longest)
+            text = None if raw is None or piece == 0 else _piece_text(raw, network, chosen, view)
             if piece:
                 line = turns.wait()
-            if text is None:  # read as one process reads a stream, now that its first line's number is known
-                blocks = read_blocks(
-                    FileRange(turns.descriptor, begin, end), network, header if piece == 0 else False, line
-                )
-                write_blocks(blocks, network, chosen, view, out, first_row=1 if piece == 0 else 2)
+            if raw is None:  # a line too long: read as a stream, which says so
+                blocks = read_blocks(FileRange(cuts.descriptor, begin, end), network, False, line)
+                write_blocks(blocks, network, chosen, view, out, first_row=2)
             else:
-                out.write(text)
-                out.flush()
-            if piece + 1 < turns.pieces:
-                turns.give(line + (newlines(raw) if raw is not None else turns.count_lines(begin, end)))
-        turns.finish(source)
+                _write_piece(text, raw, line, network, chosen, view, out, header, first_row=1 if piece == 0 else 2)
+            if piece + 1 < cuts.pieces:
+                turns.give(line + (newlines(raw) if raw is not None else cuts.count_lines(begin, end)))
+        turns.finish()
+        cuts.done(source)
     except BaseException:
         turns.stop_other()
         raise
     return True
 
 
-def _piece_text(raw: bytes, network: Network, chosen: Any, view: Any, longest: int) -> str | None:
+def run_relay(
+    numbered: Iterator[tuple[bytes, int]],
+    waiting: Callable[[], bool],
+    network: Network,
+    chosen: Any,
+    view: Any,
+    out: IO[str],
+    header: bool | None,
+) -> None:
+    """A long stream through a pipe read by two processes on two cores, taking turns (see `Turns`): this process
+    reads the chunks, hands every other one to the child through a pipe with the number of its first line, and
+    computes the others. A line too long is reported once the rows before it are written.
+
+    The child returns from here into the caller, which must end the process with the work (see `run_turns`).
+    """
+    turns = Turns.start(out, relay=True)
+    try:
+        if turns.in_child:
+            for index, line, raw in turns.received():
+                text = _piece_text(raw, network, chosen, view) if index else None
+                if index:
+                    turns.wait()
+                _write_piece(text, raw, line, network, chosen, view, out, header)
+                turns.give(0)
+        else:
+            _relay(numbered, waiting, turns, network, chosen, view, out, header)
+        turns.finish()
+    except BaseException:
+        turns.stop_other()
+        raise
+
+
+def _relay(
+    numbered: Iterator[tuple[bytes, int]],
+    waiting: Callable[[], bool],
+    turns: Turns,
+    network: Network,
+    chosen: Any,
+    view: Any,
+    out: IO[str],
+    header: bool | None,
+) -> None:
+    """The parent's part of a relay: the even chunks sent to the child as soon as they are read, the odd ones
+    computed and written here. A chunk of its own is held until the next one is sent, so that the child computes
+    that one meanwhile, where more input is `waiting`; where the writer has paused, it is written at once."""
+    whole = chunk_bytes(network) // 2
+    held: tuple[bytes, int] | None = None
+
+    def own(raw: bytes, line: int) -> None:
+        text = _piece_text(raw, network, chosen, view)
+        turns.wait()
+        _write_piece(text, raw, line, network, chosen, view, out, header)
+        turns.give(0)
+
+    index = 0
+    while True:
+        try:
+            item = next(numbered, None)
+        except NeuronError:  # a line too long: the rows before it are written first
+            if held is not None:
+                own(*held)
+            elif index % 2:
+                turns.wait()  # the child's chunk before it
+            raise
+        if item is None:
+            break
+        if index % 2 == 0:
+            raw, line = item
+            turns.send(index, line, raw)
+            if held is not None:
+                own(*held)
+                held = None
+        elif len(item[0]) >= whole and waiting():
+            held = item
+        else:
+            own(*item)
+        index += 1
+    if held is not None:
+        own(*held)
+
+
+def _piece_text(raw: bytes, network: Network, chosen: Any, view: Any) -> str | None:
     """A piece's output, computed before its turn; None where the fast readers cannot vouch for every line."""
-    if len(raw) > longest and _longest_line_of(raw) > longest:
-        return None
     rows = fast_parse(raw, network.input_size)
     if rows is None:
         return None
     text = Pieces()
     write_blocks([rows], network, chosen, view, cast(IO[str], text), first_row=2)
     return text.joined()
+
+
+def _write_piece(
+    text: str | None,
+    raw: bytes,
+    line: int,
+    network: Network,
+    chosen: Any,
+    view: Any,
+    out: IO[str],
+    header: bool | None,
+    first_row: int = 2,
+) -> None:
+    """A piece's output written at its turn: the text computed before, or else its rows as one process reads
+    them, lines numbered from `line` (where a bad line raises, after the rows before it)."""
+    if text is None:
+        write_blocks(_rows_of(raw, line, network, header), network, chosen, view, out, first_row)
+    else:
+        out.write(text)
+        out.flush()
 
 
 def _longest_line_of(raw: bytes) -> int:
@@ -562,42 +658,137 @@ def _longest_line_of(raw: bytes) -> int:
 
 
 class Turns:
-    """A regular file cut at line breaks into pieces of about `piece_bytes`, read by two processes taking turns:
-    the child the even pieces, the parent the odd ones. A piece starts just past the first line break at or
-    after its nominal start, so a line belongs to one piece whole (a piece may be empty)."""
+    """Two processes on two cores writing one output in turns: each computes its next piece while the other
+    writes, and writes it once the other has written the piece before. A pipe each way passes the turn, with a
+    number (the next piece's first line, where both read a file); with `relay`, a third carries pieces from the
+    parent, which reads the input, to the child. The output is what one process writes, byte for byte, and
+    memory a piece or two a process, however long the input.
+
+    Whatever ends one process's run (a bad line after the rows before it, a closed pipe, a full disk, Ctrl-C)
+    ends both, with that process's exit code and message: the parent kills the child; the child's end closes
+    its pipes, which the parent reads as EndedElsewhere with the child's exit code.
+    """
+
+    FRAME = 24  # a relayed piece's index, first line and length, 8 bytes each, before its bytes
+
+    def __init__(self) -> None:
+        self.child = 0
+        self.in_child = False
+        self.turn_in = self.turn_out = self.data = -1
+
+    @classmethod
+    def start(cls, out: IO[str], relay: bool = False) -> Turns:
+        """Fork (what is buffered for `out` is written first): each process keeps one end of each pipe."""
+        turns = cls()
+        from_child, to_parent = os.pipe()
+        from_parent, to_child = os.pipe()
+        data_in, data_out = os.pipe() if relay else (-1, -1)
+        if relay:
+            _widen_pipe(data_out)
+        out.flush()
+        turns.child = os.fork()
+        turns.in_child = turns.child == 0
+        if turns.in_child:
+            ours, theirs = (from_parent, to_parent, data_in), (from_child, to_child, data_out)
+        else:
+            ours, theirs = (from_child, to_child, data_out), (from_parent, to_parent, data_in)
+        for descriptor in theirs:
+            if descriptor >= 0:
+                os.close(descriptor)
+        turns.turn_in, turns.turn_out, turns.data = ours
+        os.environ.setdefault("POLARS_MAX_THREADS", "1")  # a core each: the two processes parse at once
+        return turns
+
+    def wait(self) -> int:
+        """Wait for the other process to have written the piece before: the number it sent. Should it end
+        instead, so does this run, with its exit code (it has said why)."""
+        given = _read_exactly(self.turn_in, 8)
+        if given is None:
+            raise EndedElsewhere(self._ended())
+        return int.from_bytes(given, "little")
+
+    def give(self, number: int) -> None:
+        """The turn handed to the other process, with a number (its piece's first line, or 0)."""
+        self._send(self.turn_out, number.to_bytes(8, "little"))
+
+    def send(self, index: int, line: int, raw: bytes) -> None:
+        """A piece for the child to compute and write (the parent of a relay)."""
+        frame = b"".join(number.to_bytes(8, "little") for number in (index, line, len(raw)))
+        self._send(self.data, frame)
+        self._send(self.data, raw)
+
+    def received(self) -> Iterator[tuple[int, int, bytes]]:
+        """The pieces the parent sends (the child of a relay), until it has read all its input."""
+        while (frame := _read_exactly(self.data, self.FRAME)) is not None:
+            index, line, length = (int.from_bytes(frame[at : at + 8], "little") for at in range(0, self.FRAME, 8))
+            raw = _read_exactly(self.data, length) if length else b""
+            if raw is None:
+                raise EndedElsewhere(2)
+            yield index, line, raw
+
+    def _send(self, descriptor: int, data: bytes) -> None:
+        try:
+            with memoryview(data) as view:
+                while view:
+                    view = view[os.write(descriptor, view) :]
+        except BrokenPipeError:  # the other process has ended: it ended the run, and this one learns it at once
+            raise EndedElsewhere(self._ended()) from None
+
+    def finish(self) -> None:
+        """This process's pieces are written: its pipes close, and the parent waits for the child's end."""
+        for descriptor in (self.turn_out, self.data):
+            if descriptor >= 0:
+                os.close(descriptor)
+        self.turn_out = self.data = -1
+        if self.child:
+            code = self._ended()
+            if code:
+                raise EndedElsewhere(code)
+
+    def _ended(self) -> int:
+        """The child's exit code (in the child: 2, its parent having gone without a word, as if killed)."""
+        if not self.child:
+            return 2
+        child, self.child = self.child, 0
+        return exit_code(child)
+
+    def stop_other(self) -> None:
+        """This process is leaving before its time (a bad line, a failed write, Ctrl-C): the child goes at once;
+        a child leaving just closes its pipes, which the parent reads as the end of the run."""
+        if self.child:
+            end_child(self.child)
+            self.child = 0
+
+
+def _read_exactly(descriptor: int, count: int) -> bytes | None:
+    """`count` bytes from a pipe; None where it ends before them."""
+    buffer = bytearray(count)
+    got = 0
+    with memoryview(buffer) as view:
+        while got < count:
+            read = os.readv(descriptor, [view[got:]])
+            if not read:
+                return None
+            got += read
+    return bytes(buffer)
+
+
+class FileCuts:
+    """A regular file cut at line breaks into pieces of about `piece_bytes`. A piece starts just past the first
+    line break at or after its nominal start, so a line belongs to one piece whole (a piece may be empty)."""
 
     def __init__(self, descriptor: int, begin: int, size: int, piece_bytes: int, longest: int) -> None:
         self.descriptor, self.begin, self.size = descriptor, begin, size
         self.piece_bytes, self.longest = piece_bytes, longest
         self.pieces = -(-(size - begin) // piece_bytes)
-        self.child = 0
-        self.first_piece = 0
-        self.turn_in = self.turn_out = -1
 
     @classmethod
-    def of(cls, source: Any, size: float, piece_bytes: int, longest: int) -> Turns | None:
-        """None where the file cannot or need not be split (see `where_to_split`; one piece is not split), or
-        where polars is loaded already (its threads do not survive a fork)."""
-        import sys
-
+    def of(cls, source: Any, size: float, piece_bytes: int, longest: int) -> FileCuts | None:
+        """None where the file cannot or need not be split (see `where_to_split`; one piece is not split)."""
         place = where_to_split(source, size, piece_bytes + 1)
-        if place is None or "polars" in sys.modules:
+        if place is None:
             return None
         return cls(*place, int(size), piece_bytes, longest)
-
-    def start(self) -> None:
-        """Fork: the child takes the even pieces, this process the odd ones; each holds one end of each pipe."""
-        to_child, from_parent = os.pipe()[::-1]
-        to_parent, from_child = os.pipe()[::-1]
-        self.child = os.fork()
-        if self.child == 0:
-            os.close(from_child)
-            os.close(to_child)
-            self.turn_in, self.turn_out = from_parent, to_parent
-        else:
-            os.close(from_parent)
-            os.close(to_parent)
-            self.turn_in, self.turn_out, self.first_piece = from_child, to_child, 1
 
     def bounds(self, piece: int) -> tuple[int, int]:
         return self._cut(piece), self._cut(piece + 1)
@@ -612,50 +803,18 @@ class Turns:
         return self.size if found is None else min(found, self.size)
 
     def read(self, begin: int, end: int) -> bytes | None:
-        """The piece's bytes; None for one that must hold a line too long (read as a stream, which says so)."""
+        """The piece's bytes; None for one holding a line too long (read as a stream, which says so)."""
         if end - begin > self.piece_bytes + self.longest:
             return None
-        return os.pread(self.descriptor, end - begin, begin)
+        raw = os.pread(self.descriptor, end - begin, begin)
+        return None if len(raw) > self.longest and _longest_line_of(raw) > self.longest else raw
 
     def count_lines(self, begin: int, end: int) -> int:
         return sum(newlines(piece) for piece in FileRange(self.descriptor, begin, end).pieces())
 
-    def wait(self) -> int:
-        """Wait for the other process to have written the piece before: the number of this piece's first line.
-        Should it end instead, so does this run, with its exit code (it has said why)."""
-        given = os.read(self.turn_in, 8)
-        if len(given) == 8:
-            return int.from_bytes(given, "little")
-        code = self._ended() if self.child else 2
-        raise EndedElsewhere(code)
-
-    def give(self, line: int) -> None:
-        """The turn handed to the other process, with the number of its piece's first line."""
-        try:
-            os.write(self.turn_out, line.to_bytes(8, "little"))
-        except BrokenPipeError:  # the other process has ended: it ended the run, and this one learns it at once
-            raise EndedElsewhere(self._ended() if self.child else 2) from None
-
-    def finish(self, source: Any) -> None:
-        """This process's pieces are written: the parent waits for the child's, and leaves stdin where one
-        process would have left it."""
-        os.close(self.turn_out)
-        if self.child:
-            code = self._ended()
-            if code:
-                raise EndedElsewhere(code)
-            source.seek(self.size)
-
-    def _ended(self) -> int:
-        child, self.child = self.child, 0
-        return exit_code(child)
-
-    def stop_other(self) -> None:
-        """This process is leaving before its time (a bad line, a failed write, Ctrl-C): the child goes at once;
-        a child leaving just closes its pipes, which the parent reads as the end of the run."""
-        if self.child:
-            end_child(self.child)
-            self.child = 0
+    def done(self, source: Any) -> None:
+        """The file's reader moved past what was read, as one process would have left it."""
+        source.seek(self.size)
 
 
 @dataclass(frozen=True)
@@ -694,19 +853,30 @@ class Halves:
 
 def where_to_split(source: Any, size: float, least: int = 0) -> tuple[int, int] | None:
     """A regular file's descriptor and where its reader stands, if two processes may read it: not where it is no
-    regular file (`size` is inf), there is no fork (Windows) or one core, or fewer than SPLIT_FROM (and `least`)
-    bytes are left to read."""
-    if size == float("inf"):
+    regular file (`size` is inf), two processes cannot run (see `can_fork`), or fewer than SPLIT_FROM (and
+    `least`) bytes are left to read."""
+    if size == float("inf") or not can_fork():
         return None
     try:
         descriptor = source.fileno()
         start = source.tell()
-        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError, ValueError):
         return None
-    if size - start < max(SPLIT_FROM, least) or cores < 2 or not hasattr(os, "fork"):
+    if size - start < max(SPLIT_FROM, least):
         return None
     return descriptor, start
+
+
+def can_fork() -> bool:
+    """Whether a second process can run on a core of its own: fork is there (not on Windows), two cores are
+    ours, and polars is not loaded yet (its threads do not survive a fork)."""
+    import sys
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return False
+    return cores >= 2 and hasattr(os, "fork") and "polars" not in sys.modules
 
 
 def exit_code(child: int) -> int:

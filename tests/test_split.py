@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import subprocess
+import threading
 
 import numpy as np
 import pytest
@@ -284,8 +285,8 @@ def test_pieces_cover_the_file_in_order_each_starting_a_line(
     path.write_bytes(data)
     begin = min(begin, len(data))
     with path.open("rb", buffering=0) as file:
-        turns = stream.Turns(file.fileno(), begin, len(data), piece_bytes, longest=1 << 20)
-        cuts = [turns.bounds(piece) for piece in range(turns.pieces)]
+        file_cuts = stream.FileCuts(file.fileno(), begin, len(data), piece_bytes, longest=1 << 20)
+        cuts = [file_cuts.bounds(piece) for piece in range(file_cuts.pieces)]
     assert b"".join(data[start:end] for start, end in cuts) == data[begin:]
     assert all(end == start for (_, end), (start, _) in itertools.pairwise(cuts))
     for start, end in cuts[1:]:
@@ -298,3 +299,82 @@ def test_pieces_cover_the_file_in_order_each_starting_a_line(
 )
 def test_longest_line_counts_its_line_break(raw, longest):
     assert stream._longest_line_of(raw) == longest
+
+
+# ---------------------------------------------------------------- a long stream through a pipe (stream.run_relay)
+
+
+def through_pipe(text: str | bytes, *args: str, env: dict | None = None) -> Run:
+    """The command with `text` written at once into a pipe on its stdin (a fast writer: two processes read it)."""
+    environment = {**os.environ, "NO_COLOR": "1", "NEURON_LANG": "en", **(env or {})}
+    data = text.encode() if isinstance(text, str) else text
+    completed = subprocess.run(
+        [*neuron_command(), *args], input=data, capture_output=True, env=environment, timeout=120
+    )
+    return Run(completed)
+
+
+def test_the_stream_here_is_relayed_in_several_chunks():
+    network = Network((Layer.create([0.5, -0.2, 0.1], 0.1, "sigmoid"),))
+    assert len(TEXT) >= 3 * stream.chunk_bytes(network)
+
+
+@pytest.mark.parametrize("fmt", ["plain", "csv", "json"])
+def test_a_relayed_stream_writes_what_one_process_writes(fmt):
+    relayed = through_pipe(TEXT, "compute", *WEIGHTS, "--format", fmt)
+    whole = through_pipe(TEXT, "compute", *WEIGHTS, "--format", fmt, env={"NEURON_FAST": "0"})
+    assert relayed.code == whole.code == 0 and relayed.err == whole.err == ""
+    assert relayed.stdout_bytes == whole.stdout_bytes
+
+
+@pytest.mark.parametrize("bad", [101, 17_000, 21_000, 39_990])
+def test_a_bad_line_in_any_relayed_chunk_ends_the_run_after_the_rows_before_it(bad):
+    lines = TEXT.splitlines(keepends=True)
+    lines[bad - 1] = "1,2,x\n"
+    text = "".join(lines)
+    run = through_pipe(text, "compute", *WEIGHTS)
+    assert run.code == 2
+    assert run.err == f"error: line {bad}, value 3 is 'x', which is not a number\n"
+    assert run.stdout_bytes == through_pipe(text, "compute", *WEIGHTS, env={"NEURON_FAST": "0"}).stdout_bytes
+    assert len(run.lines()) == bad - 1
+
+
+@pytest.mark.parametrize("at", [20_000, 30_000])  # after a chunk of the child's, after one of the parent's
+def test_a_line_too_long_in_a_relayed_stream_comes_after_the_rows_before_it(at):
+    lines = TEXT.splitlines(keepends=True)
+    lines[at] = "0.5," * 800_000 + "0.5\n"
+    text = "".join(lines)
+    run = through_pipe(text, "compute", *WEIGHTS)
+    assert run.code == 2
+    assert (
+        run.err == f"error: line {at + 1} is longer than {stream.MAX_LINE} bytes, the limit of one line of a stream\n"
+    )
+    assert run.stdout_bytes == through_pipe(text, "compute", *WEIGHTS, env={"NEURON_FAST": "0"}).stdout_bytes
+    assert len(run.lines()) == at
+
+
+def test_rows_written_before_the_writer_pauses_are_answered_while_it_waits():
+    # Lines of 30 bytes fill whole chunks: the second, this process's own, is the last before the pause. It must
+    # not wait for a next chunk to be read before it is written.
+    network = Network((Layer.create([0.5, -0.2, 0.1], 0.1, "sigmoid"),))
+    rows = stream.chunk_bytes(network) // 30
+    burst = b"0.100000,0.200000,0.300000000\n" * (2 * rows)
+    process = subprocess.Popen(
+        [*neuron_command(), "compute", *WEIGHTS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        writer = threading.Thread(target=lambda: (process.stdin.write(burst), process.stdin.flush()))
+        writer.start()
+        answered = []
+        timer = threading.Timer(20, process.kill)  # a run that never answers fails here, not the whole suite
+        timer.start()
+        while len(answered) < 2 * rows and (line := process.stdout.readline()):
+            answered.append(line)
+        timer.cancel()
+        assert len(answered) == 2 * rows  # while stdin is still open
+        writer.join()
+    finally:
+        process.stdin.close()
+        process.wait(timeout=60)
+    assert process.returncode == 0
