@@ -441,7 +441,7 @@ def run_stream(
         numbered = itertools.chain([first] if first else [], numbered)
         # A writer that keeps a whole chunk waiting is a long stream: two processes read it (see `run_relay`).
         if split and first and len(first[0]) >= chunk_bytes(network) // 2 and can_fork():
-            run_relay(numbered, _waiting_check(source), network, chosen, view, out, header)
+            run_relay(numbered, _waiting_check(source), Writing(network, chosen, view, out, header))
             return
         for text, _, problem in pipelined(numbered, network, header, work):
             out.write(text)
@@ -514,6 +514,7 @@ def run_turns(
     cuts = FileCuts.of(source, size, chunk_bytes(network), longest_line(network))
     if cuts is None:
         return False
+    writing = Writing(network, chosen, view, out, header)
     turns = Turns.start(out)
     try:
         line = 1
@@ -521,14 +522,14 @@ def run_turns(
             begin, end = cuts.bounds(piece)
             raw = cuts.read(begin, end)
             # The first piece may hold a byte order mark and a header: it is read as a stream's first chunk.
-            text = None if raw is None or piece == 0 else _piece_text(raw, network, chosen, view)
+            text = None if raw is None or piece == 0 else writing.ahead(raw)
             if piece:
                 line = turns.wait()
             if raw is None:  # a line too long: read as a stream, which says so
                 blocks = read_blocks(FileRange(cuts.descriptor, begin, end), network, False, line)
                 write_blocks(blocks, network, chosen, view, out, first_row=2)
             else:
-                _write_piece(text, raw, line, network, chosen, view, out, header, first_row=1 if piece == 0 else 2)
+                writing.at_turn(text, raw, line, first_row=1 if piece == 0 else 2)
             if piece + 1 < cuts.pieces:
                 turns.give(line + (newlines(raw) if raw is not None else cuts.count_lines(begin, end)))
         turns.finish()
@@ -539,58 +540,41 @@ def run_turns(
     return True
 
 
-def run_relay(
-    numbered: Iterator[tuple[bytes, int]],
-    waiting: Callable[[], bool],
-    network: Network,
-    chosen: Any,
-    view: Any,
-    out: IO[str],
-    header: bool | None,
-) -> None:
+def run_relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool], writing: Writing) -> None:
     """A long stream through a pipe read by two processes on two cores, taking turns (see `Turns`): this process
     reads the chunks, hands every other one to the child through a pipe with the number of its first line, and
     computes the others. A line too long is reported once the rows before it are written.
 
     The child returns from here into the caller, which must end the process with the work (see `run_turns`).
     """
-    turns = Turns.start(out, relay=True)
+    turns = Turns.start(writing.out, relay=True)
     try:
         if turns.in_child:
             for index, line, raw in turns.received():
-                text = _piece_text(raw, network, chosen, view) if index else None
+                text = writing.ahead(raw) if index else None
                 if index:
                     turns.wait()
-                _write_piece(text, raw, line, network, chosen, view, out, header)
+                writing.at_turn(text, raw, line)
                 turns.give(0)
         else:
-            _relay(numbered, waiting, turns, network, chosen, view, out, header)
+            _relay(numbered, waiting, turns, writing)
         turns.finish()
     except BaseException:
         turns.stop_other()
         raise
 
 
-def _relay(
-    numbered: Iterator[tuple[bytes, int]],
-    waiting: Callable[[], bool],
-    turns: Turns,
-    network: Network,
-    chosen: Any,
-    view: Any,
-    out: IO[str],
-    header: bool | None,
-) -> None:
+def _relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool], turns: Turns, writing: Writing) -> None:
     """The parent's part of a relay: the even chunks sent to the child as soon as they are read, the odd ones
     computed and written here. A chunk of its own is held until the next one is sent, so that the child computes
     that one meanwhile, where more input is `waiting`; where the writer has paused, it is written at once."""
-    whole = chunk_bytes(network) // 2
+    whole = chunk_bytes(writing.network) // 2
     held: tuple[bytes, int] | None = None
 
     def own(raw: bytes, line: int) -> None:
-        text = _piece_text(raw, network, chosen, view)
+        text = writing.ahead(raw)
         turns.wait()
-        _write_piece(text, raw, line, network, chosen, view, out, header)
+        writing.at_turn(text, raw, line)
         turns.give(0)
 
     index = 0
@@ -620,34 +604,35 @@ def _relay(
         own(*held)
 
 
-def _piece_text(raw: bytes, network: Network, chosen: Any, view: Any) -> str | None:
-    """A piece's output, computed before its turn; None where the fast readers cannot vouch for every line."""
-    rows = fast_parse(raw, network.input_size)
-    if rows is None:
-        return None
-    text = Pieces()
-    write_blocks([rows], network, chosen, view, cast(IO[str], text), first_row=2)
-    return text.joined()
+@dataclass(frozen=True)
+class Writing:
+    """What a piece's output takes: the network, the format and view, the output, and whether line 1 may be a
+    header (see `without_header`)."""
 
+    network: Network
+    chosen: Any
+    view: Any
+    out: IO[str]
+    header: bool | None
 
-def _write_piece(
-    text: str | None,
-    raw: bytes,
-    line: int,
-    network: Network,
-    chosen: Any,
-    view: Any,
-    out: IO[str],
-    header: bool | None,
-    first_row: int = 2,
-) -> None:
-    """A piece's output written at its turn: the text computed before, or else its rows as one process reads
-    them, lines numbered from `line` (where a bad line raises, after the rows before it)."""
-    if text is None:
-        write_blocks(_rows_of(raw, line, network, header), network, chosen, view, out, first_row)
-    else:
-        out.write(text)
-        out.flush()
+    def ahead(self, raw: bytes) -> str | None:
+        """A piece's output computed before its turn; None where the fast readers cannot vouch for every line."""
+        rows = fast_parse(raw, self.network.input_size)
+        if rows is None:
+            return None
+        text = Pieces()
+        write_blocks([rows], self.network, self.chosen, self.view, cast(IO[str], text), first_row=2)
+        return text.joined()
+
+    def at_turn(self, text: str | None, raw: bytes, line: int, first_row: int = 2) -> None:
+        """A piece's output written at its turn: the text computed before, or else its rows as one process reads
+        them, lines numbered from `line` (where a bad line raises, after the rows before it)."""
+        if text is None:
+            rows = _rows_of(raw, line, self.network, self.header)
+            write_blocks(rows, self.network, self.chosen, self.view, self.out, first_row)
+        else:
+            self.out.write(text)
+            self.out.flush()
 
 
 def _longest_line_of(raw: bytes) -> int:
