@@ -378,3 +378,14 @@ def test_rows_written_before_the_writer_pauses_are_answered_while_it_waits():
         process.stdin.close()
         process.wait(timeout=60)
     assert process.returncode == 0
+
+
+def test_neuron_processes_1_keeps_a_stream_in_one_process(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    monkeypatch.delenv("NEURON_PROCESSES", raising=False)
+    assert stream.can_fork() == ("polars" not in __import__("sys").modules and hasattr(os, "fork"))
+    monkeypatch.setenv("NEURON_PROCESSES", "1")
+    assert not stream.can_fork()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0}, raising=False)
+    monkeypatch.delenv("NEURON_PROCESSES")
+    assert not stream.can_fork()  # one core: nothing to gain
