@@ -440,8 +440,12 @@ def run_stream(
         first = next(numbered, None)
         numbered = itertools.chain([first] if first else [], numbered)
         # A writer that keeps a whole chunk waiting is a long stream: two processes read it (see `run_relay`).
-        if split and first and len(first[0]) >= chunk_bytes(network) // 2 and can_fork():
-            run_relay(numbered, _waiting_check(source), Writing(network, chosen, view, out, header))
+        fast_writer = split and first is not None and len(first[0]) >= chunk_bytes(network) // 2
+        if (
+            fast_writer
+            and can_fork()
+            and run_relay(numbered, _waiting_check(source), Writing(network, chosen, view, out, header))
+        ):
             return
         for text, _, problem in pipelined(numbered, network, header, work):
             out.write(text)
@@ -516,6 +520,8 @@ def run_turns(
         return False
     writing = Writing(network, chosen, view, out, header)
     turns = Turns.start(out)
+    if turns is None:
+        return False
     try:
         line = 1
         for piece in range(0 if turns.in_child else 1, cuts.pieces, 2):
@@ -540,14 +546,17 @@ def run_turns(
     return True
 
 
-def run_relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool], writing: Writing) -> None:
+def run_relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool], writing: Writing) -> bool:
     """A long stream through a pipe read by two processes on two cores, taking turns (see `Turns`): this process
     reads the chunks, hands every other one to the child through a pipe with the number of its first line, and
-    computes the others. A line too long is reported once the rows before it are written.
+    computes the others. A line too long is reported once the rows before it are written. False, with nothing
+    read, where no second process can start.
 
     The child returns from here into the caller, which must end the process with the work (see `run_turns`).
     """
     turns = Turns.start(writing.out, relay=True)
+    if turns is None:
+        return False
     try:
         if turns.in_child:
             for index, line, raw in turns.received():
@@ -562,6 +571,7 @@ def run_relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool]
     except BaseException:
         turns.stop_other()
         raise
+    return True
 
 
 def _relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool], turns: Turns, writing: Writing) -> None:
@@ -662,16 +672,25 @@ class Turns:
         self.turn_in = self.turn_out = self.data = -1
 
     @classmethod
-    def start(cls, out: IO[str], relay: bool = False) -> Turns:
-        """Fork (what is buffered for `out` is written first): each process keeps one end of each pipe."""
+    def start(cls, out: IO[str], relay: bool = False) -> Turns | None:
+        """Fork (what is buffered for `out` is written first): each process keeps one end of each pipe. None
+        where the system refuses a pipe or a process (too many open files or processes): one process does it all.
+        """
         turns = cls()
-        from_child, to_parent = os.pipe()
-        from_parent, to_child = os.pipe()
-        data_in, data_out = os.pipe() if relay else (-1, -1)
+        made: list[int] = []
+        try:
+            for _ in range(3 if relay else 2):
+                made.extend(os.pipe())
+            out.flush()
+            turns.child = os.fork()
+        except OSError:
+            for descriptor in made:
+                os.close(descriptor)
+            return None
+        from_child, to_parent, from_parent, to_child, *data = made
+        data_in, data_out = data or (-1, -1)
         if relay:
             _widen_pipe(data_out)
-        out.flush()
-        turns.child = os.fork()
         turns.in_child = turns.child == 0
         if turns.in_child:
             ours, theirs = (from_parent, to_parent, data_in), (from_child, to_child, data_out)

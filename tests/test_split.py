@@ -389,3 +389,32 @@ def test_neuron_processes_1_keeps_a_stream_in_one_process(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0}, raising=False)
     monkeypatch.delenv("NEURON_PROCESSES")
     assert not stream.can_fork()  # one core: nothing to gain
+
+
+@pytest.mark.parametrize("source", ["file", "stream"])
+def test_where_no_second_process_can_start_one_process_does_it_all(tmp_path, monkeypatch, source):
+    import io
+
+    from neuron_cli import render
+
+    path = tmp_path / "rows.csv"
+    path.write_text(TEXT)
+    network = Network((Layer.create([0.5, -0.2, 0.1], 0.1, "sigmoid"),))
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    def computed(split: bool) -> str:
+        out = io.StringIO()
+        with path.open("rb") as file:
+            given = file if source == "file" else io.BytesIO(file.read())  # a BytesIO is no regular file
+            stream.run_stream(given, network, render.Format("plain"), render.View(), out, split=split)
+        return out.getvalue()
+
+    expected = computed(split=False)
+    monkeypatch.setattr(stream, "can_fork", lambda: True)
+    monkeypatch.setattr(os, "fork", refused)
+    descriptors = len(os.listdir("/proc/self/fd"))
+    assert computed(split=True) == expected
+    assert len(os.listdir("/proc/self/fd")) == descriptors  # the pipes made for the child are closed
+    assert len(expected.splitlines()) == len(ROWS)
