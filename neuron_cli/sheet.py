@@ -538,13 +538,13 @@ def grade_halves(
     into memory and writes it once the child has ended well, with the summary of both. A bad line or a failed
     write in the child's half ends the run there, as in one process.
 
-    None where the sheet cannot be split (see stream.Halves.of), where its lines are not sure to be counted as
+    None where the sheet cannot be split (see split.Halves.of), where its lines are not sure to be counted as
     the CSV reader counts them (`_splits_as_lines`), or where its second half starts with a byte order mark.
     """
     import io
 
     from . import render
-    from .stream import FileRange, Halves, end_child, exit_code
+    from .split import FileRange, Halves, end_child, exit_code
 
     halves = Halves.of(source, size)
     if halves is None or not all(map(_splits_as_lines, FileRange(halves.descriptor, halves.start).pieces())):

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neuron_cli import accel, stream
+from neuron_cli import accel, split, stream
 from neuron_cli.core import Layer, Network
 
 from .conftest import Run, neuron_command
@@ -27,7 +27,7 @@ def rows_text(rows: np.ndarray) -> str:
 
 
 TEXT = rows_text(ROWS)
-assert stream.SPLIT_FROM < len(TEXT) < stream.POLARS_FROM
+assert split.SPLIT_FROM < len(TEXT) < stream.POLARS_FROM
 
 
 def from_file(tmp_path, text: str | bytes, *args: str, offset: int = 0, env: dict | None = None) -> Run:
@@ -182,12 +182,12 @@ def test_file_range_reads_its_part_without_moving_the_offset(tmp_path):
     path = tmp_path / "data"
     path.write_bytes(b"0123456789\nabcdef\n")
     with path.open("rb", buffering=0) as file:
-        part = stream.FileRange(file.fileno(), 3, 12)
+        part = split.FileRange(file.fileno(), 3, 12)
         assert b"".join(part.pieces(size=4)) == b"3456789\na"
         assert file.tell() == 0
-        assert stream.split_point(file.fileno(), 5) == 11
-        assert stream.split_point(file.fileno(), 12) == 18
-        assert stream.split_point(file.fileno(), 18) is None
+        assert split.split_point(file.fileno(), 5) == 11
+        assert split.split_point(file.fileno(), 12) == 18
+        assert split.split_point(file.fileno(), 18) is None
 
 
 # ---------------------------------------------------------------- answer sheets (sheet.grade_halves)
@@ -224,7 +224,7 @@ def same_as_one_process(tmp_path, text: str, *args: str) -> Run:
 
 
 def test_the_sheets_here_are_split():
-    assert stream.SPLIT_FROM < len(sheet_text().encode()) < stream.POLARS_FROM
+    assert split.SPLIT_FROM < len(sheet_text().encode()) < stream.POLARS_FROM
 
 
 @pytest.mark.parametrize("fmt", ["csv", "plain", "json"])
@@ -285,7 +285,7 @@ def test_pieces_cover_the_file_in_order_each_starting_a_line(
     path.write_bytes(data)
     begin = min(begin, len(data))
     with path.open("rb", buffering=0) as file:
-        file_cuts = stream.FileCuts(file.fileno(), begin, len(data), piece_bytes, longest=1 << 20)
+        file_cuts = split.FileCuts(file.fileno(), begin, len(data), piece_bytes, longest=1 << 20)
         cuts = [file_cuts.bounds(piece) for piece in range(file_cuts.pieces)]
     assert b"".join(data[start:end] for start, end in cuts) == data[begin:]
     assert all(end == start for (_, end), (start, _) in itertools.pairwise(cuts))
@@ -298,7 +298,7 @@ def test_pieces_cover_the_file_in_order_each_starting_a_line(
     "raw, longest", [(b"", 0), (b"1\n", 2), (b"1\n22\n", 3), (b"1\n22\n333", 3), (b"333\n1\n", 4), (b"1\n\n", 2)]
 )
 def test_longest_line_counts_its_line_break(raw, longest):
-    assert stream._longest_line_of(raw) == longest
+    assert split._longest_line_of(raw) == longest
 
 
 # ---------------------------------------------------------------- a long stream through a pipe (stream.run_relay)
@@ -383,12 +383,12 @@ def test_rows_written_before_the_writer_pauses_are_answered_while_it_waits():
 def test_neuron_processes_1_keeps_a_stream_in_one_process(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
     monkeypatch.delenv("NEURON_PROCESSES", raising=False)
-    assert stream.can_fork() == ("polars" not in __import__("sys").modules and hasattr(os, "fork"))
+    assert split.can_fork() == ("polars" not in __import__("sys").modules and hasattr(os, "fork"))
     monkeypatch.setenv("NEURON_PROCESSES", "1")
-    assert not stream.can_fork()
+    assert not split.can_fork()
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0}, raising=False)
     monkeypatch.delenv("NEURON_PROCESSES")
-    assert not stream.can_fork()  # one core: nothing to gain
+    assert not split.can_fork()  # one core: nothing to gain
 
 
 @pytest.mark.parametrize("source", ["file", "stream"])
@@ -415,6 +415,7 @@ def test_where_no_second_process_can_start_one_process_does_it_all(tmp_path, mon
     monkeypatch.setattr(accel, "WANTED", [True])
     try:
         expected = computed(split=False)
+        monkeypatch.setattr(split, "can_fork", lambda: True)  # polars is loaded here: it would say no
         monkeypatch.setattr(stream, "can_fork", lambda: True)
         monkeypatch.setattr(os, "fork", refused)
         descriptors = len(os.listdir("/proc/self/fd"))
