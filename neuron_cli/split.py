@@ -5,6 +5,7 @@ other piece to a child), or an answer sheet in two halves."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -65,6 +66,8 @@ class Turns:
         self.child = 0
         self.in_child = False
         self.turn_in = self.turn_out = self.data = -1
+        self.code = 2  # the child's exit code, once it has ended
+        self.waiting = threading.Lock()
 
     @classmethod
     def start(cls, out: IO[str], relay: bool = False) -> Turns | None:
@@ -145,18 +148,21 @@ class Turns:
                 raise EndedElsewhere(code)
 
     def _ended(self) -> int:
-        """The child's exit code (in the child: 2, its parent having gone without a word, as if killed)."""
-        if not self.child:
-            return 2
-        child, self.child = self.child, 0
-        return exit_code(child)
+        """The child's exit code (in the child: 2, its parent having gone without a word, as if killed). Both of
+        the parent's threads of a relay may ask: the child is waited for once."""
+        with self.waiting:
+            if self.child:
+                self.code = exit_code(self.child)
+                self.child = 0
+            return self.code
 
     def stop_other(self) -> None:
         """This process is leaving before its time (a bad line, a failed write, Ctrl-C): the child goes at once;
         a child leaving just closes its pipes, which the parent reads as the end of the run."""
-        if self.child:
-            end_child(self.child)
-            self.child = 0
+        with self.waiting:
+            if self.child:
+                end_child(self.child)
+                self.child = 0
 
 
 def _read_exactly(descriptor: int, count: int) -> bytes | None:

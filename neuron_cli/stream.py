@@ -423,11 +423,7 @@ def run_stream(
         numbered = itertools.chain([first] if first else [], numbered)
         # A writer that keeps a whole chunk waiting is a long stream: two processes read it (see `run_relay`).
         fast_writer = split and first is not None and len(first[0]) >= chunk_bytes(network) // 2
-        if (
-            fast_writer
-            and can_fork()
-            and run_relay(numbered, _waiting_check(source), Writing(network, chosen, view, out, header))
-        ):
+        if fast_writer and can_fork() and run_relay(numbered, Writing(network, chosen, view, out, header)):
             return
         for text, _, problem in pipelined(numbered, network, header, work):
             out.write(text)
@@ -525,7 +521,7 @@ def run_turns(
     return True
 
 
-def run_relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool], writing: Writing) -> bool:
+def run_relay(numbered: Iterator[tuple[bytes, int]], writing: Writing) -> bool:
     """A long stream through a pipe read by two processes on two cores, taking turns (see `Turns`): this process
     reads the chunks, hands every other one to the child through a pipe with the number of its first line, and
     computes the others. A line too long is reported once the rows before it are written. False, with nothing
@@ -545,7 +541,7 @@ def run_relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool]
                 writing.at_turn(text, raw, line)
                 turns.give(0)
         else:
-            _relay(numbered, waiting, turns, writing)
+            _relay(numbered, turns, writing)
         turns.finish()
     except BaseException:
         turns.stop_other()
@@ -553,44 +549,44 @@ def run_relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool]
     return True
 
 
-def _relay(numbered: Iterator[tuple[bytes, int]], waiting: Callable[[], bool], turns: Turns, writing: Writing) -> None:
-    """The parent's part of a relay: the even chunks sent to the child as soon as they are read, the odd ones
-    computed and written here. A chunk of its own is held until the next one is sent, so that the child computes
-    that one meanwhile, where more input is `waiting`; where the writer has paused, it is written at once."""
-    whole = chunk_bytes(writing.network) // 2
-    held: tuple[bytes, int] | None = None
+def _relay(numbered: Iterator[tuple[bytes, int]], turns: Turns, writing: Writing) -> None:
+    """The parent's part of a relay. A reader thread reads the chunks, sends the even ones to the child as soon as
+    they are read (the child has its next chunk while it writes this one), and hands the odd ones to this thread,
+    which computes and writes them at their turn; at most two of them wait. The reader's end (the input's end, a
+    line too long, the child gone) comes through in order, with the number of the chunk it came at."""
+    own: queue.SimpleQueue[tuple[bytes, int] | tuple[BaseException | None, int]] = queue.SimpleQueue()
+    slots = threading.Semaphore(2)
 
-    def own(raw: bytes, line: int) -> None:
-        text = writing.ahead(raw)
-        turns.wait()
-        writing.at_turn(text, raw, line)
-        turns.give(0)
-
-    index = 0
-    while True:
+    def read() -> None:
+        index = 0
         try:
-            item = next(numbered, None)
-        except NeuronError:  # a line too long: the rows before it are written first
-            if held is not None:
-                own(*held)
-            elif index % 2:
-                turns.wait()  # the child's chunk before it
-            raise
-        if item is None:
-            break
-        if index % 2 == 0:
-            raw, line = item
-            turns.send(index, line, raw)
-            if held is not None:
-                own(*held)
-                held = None
-        elif len(item[0]) >= whole and waiting():
-            held = item
+            for raw, line in numbered:
+                if index % 2 == 0:
+                    turns.send(index, line, raw)
+                else:
+                    slots.acquire()
+                    own.put((raw, line))
+                index += 1
+        except BaseException as problem:  # raised by this thread, in order
+            own.put((problem, index))
         else:
-            own(*item)
-        index += 1
-    if held is not None:
-        own(*held)
+            own.put((None, index))
+
+    one_arena()
+    threading.Thread(target=read, name="neuron-relay", daemon=True).start()
+    while True:
+        item, number = own.get()
+        if not isinstance(item, bytes):
+            if item is not None and number % 2:  # the child's chunk before it is written first
+                turns.wait()
+            if item is not None:
+                raise item
+            return
+        text = writing.ahead(item)
+        turns.wait()
+        writing.at_turn(text, item, number)
+        turns.give(0)
+        slots.release()
 
 
 @dataclass(frozen=True)
