@@ -2,7 +2,8 @@
 (mawk's time / neuron's time: above 1 is faster than mawk), for the shapes of the performance issue:
 
   1M x 8 from a file and from a pipe, 100k x 8, 1M x 2, 10k x 1000, a layer of 16 and of 256 neurons;
-  start-up against `python -c "import numpy"` and `"import numpy, typer"`; peak RSS of each run.
+  start-up against `python -c "import numpy"` and `"import numpy, typer"`; peak RSS of each run (of the larger
+  process where two read the stream: benchmarks/memory.py gives both together).
 
 Targets: 1M x 8 at least 3.5x mawk (goal 4x) from a file and a pipe; 100k x 8 at least 1x; start-up at most
 1.05x 'import numpy, typer' (goal 1.1x 'import numpy'); peak RSS at most 100 MiB (goal 64 MiB).
