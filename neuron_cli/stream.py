@@ -391,11 +391,11 @@ def run_stream(
 ) -> None:
     """Read rows, compute, and write one output line per row as each block is done (render decides how).
 
-    A long stream in a machine format: chunks are parsed, computed and written as text by two worker threads
-    (polars lets go of the GIL) and the texts written here in order. A small file, where polars would not pay
-    for its import, is read here block by block. With `split` (a caller whose process ends with the run), a
-    regular file of a machine format is read by two processes taking turns (see `run_turns`). A table numbers its
-    rows, and goes a block at a time here.
+    A stream in a machine format, with `split` (a caller whose process ends with the run): two processes take
+    turns at it, reading a regular file of 1 MiB or more each (`run_turns`), or a fast writer's pipe through this
+    one (`run_relay`). Otherwise a long stream's chunks are parsed, computed and written as text by two worker
+    threads (polars lets go of the GIL) and the texts written here in order; a small file, where polars would not
+    pay for its import, and a table (which numbers its rows) go a block at a time here.
     """
 
     every_step = _every_step(chosen, view)
