@@ -68,6 +68,7 @@ class Turns:
         self.turn_in = self.turn_out = self.data = -1
         self.code = 2  # the child's exit code, once it has ended
         self.waiting = threading.Lock()
+        self.given: list[int] = []  # turns read by `check` before `wait` asked for them
 
     @classmethod
     def start(cls, out: IO[str], relay: bool = False) -> Turns | None:
@@ -104,10 +105,24 @@ class Turns:
     def wait(self) -> int:
         """Wait for the other process to have written the piece before: the number it sent. Should it end
         instead, so does this run, with its exit code (it has said why)."""
+        if self.given:
+            return self.given.pop(0)
         given = _read_exactly(self.turn_in, 8)
         if given is None:
             raise EndedElsewhere(self._ended())
         return int.from_bytes(given, "little")
+
+    def check(self) -> None:
+        """Raise EndedElsewhere at once if the other process has ended (it has said why), rather than at the next
+        turn: a relay's parent waiting for input learns it while its writer is silent. A turn given meanwhile is
+        kept for `wait` (eight bytes to a pipe come whole)."""
+        import select
+
+        while select.select([self.turn_in], [], [], 0)[0]:
+            given = _read_exactly(self.turn_in, 8)
+            if given is None:
+                raise EndedElsewhere(self._ended())
+            self.given.append(int.from_bytes(given, "little"))
 
     def give(self, number: int) -> None:
         """The turn handed to the other process, with a number (its piece's first line, or 0)."""

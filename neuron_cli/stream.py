@@ -575,7 +575,11 @@ def _relay(numbered: Iterator[tuple[bytes, int]], turns: Turns, writing: Writing
     one_arena()
     threading.Thread(target=read, name="neuron-relay", daemon=True).start()
     while True:
-        item, number = own.get()
+        try:
+            item, number = own.get(timeout=PATIENCE * 10)
+        except queue.Empty:  # the input is slow: a child that has ended the run ends it here too, at once
+            turns.check()
+            continue
         if not isinstance(item, bytes):
             if item is not None and number % 2:  # the child's chunk before it is written first
                 turns.wait()

@@ -425,3 +425,33 @@ def test_where_no_second_process_can_start_one_process_does_it_all(tmp_path, mon
     finally:
         accel.polars.cache_clear()
         accel.writer.cache_clear()
+
+
+def test_a_bad_line_in_the_childs_chunk_ends_the_run_while_the_writer_is_silent():
+    # One whole chunk, with a bad line, then a writer that keeps the pipe open: the child reports it and ends,
+    # and so must the run, without waiting for more input (as one process would).
+    network = Network((Layer.create([0.5, -0.2, 0.1], 0.1, "sigmoid"),))
+    lines = [b"0.100000,0.200000,0.300000000\n"] * (stream.chunk_bytes(network) // 30)
+    lines[99] = b"0.100000,0.200000,x.30000000\n"
+    process = subprocess.Popen(
+        [*neuron_command(), "compute", *WEIGHTS],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NEURON_LANG": "en"},
+    )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    try:
+        process.stdin.write(b"".join(lines))
+        process.stdin.flush()
+        timer = threading.Timer(20, process.kill)  # a run that waits for more input fails here, not the suite
+        timer.start()
+        out = process.stdout.read()  # to the end: the run is over while stdin is still open
+        code = process.wait(timeout=30)
+        timer.cancel()
+    finally:
+        process.kill()
+        process.stdin.close()
+    assert code == 2
+    assert process.stderr.read() == b"error: line 100, value 3 is 'x.30000000', which is not a number\n"
+    assert len(out.splitlines()) == 99
