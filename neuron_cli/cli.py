@@ -23,7 +23,7 @@ from .core import Network
 from .edge import IF_THE_PIPE_CLOSES, cannot_write, failures, quiet_stdout, report, start
 from .errors import NeuronError
 from .messages import language, message
-from .options import answer_sheet, check_tolerance, described_network, refuse_unused, stdin_source
+from .options import answer_sheet, check_digits, check_tolerance, described_network, refuse_unused, stdin_source
 from .options import build_network as network_of
 from .parsing import input_rows, load_model, parse_activation, parse_vector
 from .render import Format, View
@@ -218,8 +218,7 @@ def make_view(
     index_base: int = 1,
     **extra: Any,
 ) -> View:
-    if digits is not None and not 1 <= digits <= 17:
-        raise NeuronError(message("--digits must be from 1 to 17, got {digits}", LANG, digits=digits))
+    check_digits(digits)
     shown = {Color.auto: None, Color.always: True, Color.never: False}[color]
     return View(digits=digits, color=shown, index_base=index_base, lang=LANG, **extra)
 

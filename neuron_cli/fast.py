@@ -132,29 +132,21 @@ def compute(given: dict[str, Any]) -> int:
     import numpy as np
 
     from . import render
-    from .core import Block, Layer, Network
+    from .core import Block
     from .edge import failures
-    from .parsing import input_rows, parse_activation, parse_bias, parse_weights
+    from .options import build_network, check_digits, stdin_source
+    from .parsing import input_rows
 
     with failures() as outcome:
+        check_digits(given.get("digits"))
         view = render.View(digits=given.get("digits"), lang=outcome.lang)
-        if view.digits is not None and not 1 <= view.digits <= 17:
-            from .errors import NeuronError
-
-            raise NeuronError("--digits must be from 1 to 17, got {digits}", digits=view.digits)
         chosen = render.Format(given.get("format", "plain"))
-        bias = parse_bias(given["b"]) if "b" in given else 0.0
-        activation = parse_activation(given["activation"]) if "activation" in given else "linear"
-        network = Network((Layer.create(parse_weights(given["w"]), bias, activation),))
+        network = build_network(given["w"], given.get("b"), given.get("activation"), None)
         x = given.get("x")
         if x is None or x == "-":
             from .stream import run_stream
 
-            if sys.stdin is None or (x is None and sys.stdin.isatty()):
-                from .errors import NeuronError
-
-                raise NeuronError("give the inputs with -x (e.g. -x 1,2,3), or pipe rows of inputs into standard input")
-            run_stream(sys.stdin.buffer, network, chosen, view, sys.stdout, split=True)
+            run_stream(stdin_source(x), network, chosen, view, sys.stdout, split=True)
         else:
             rows = input_rows(x, network)
             if len(rows) > 1:

@@ -70,6 +70,11 @@ def refuse_unused(**options: tuple[bool, str]) -> None:
             )
 
 
+def check_digits(digits: int | None) -> None:
+    if digits is not None and not 1 <= digits <= 17:
+        raise NeuronError(message("--digits must be from 1 to 17, got {digits}", digits=digits))
+
+
 def check_tolerance(value: float | None, option: str) -> None:
     if value is None:
         return

@@ -17,7 +17,7 @@ from typing import IO, Any
 import numpy as np
 
 from .core import Network, Tolerance, grade_cell, written_exponent
-from .errors import EndedElsewhere, NeuronError
+from .errors import NeuronError
 from .messages import message
 from .syntax import is_number, parse_number
 
@@ -539,12 +539,13 @@ def grade_halves(
     write in the child's half ends the run there, as in one process.
 
     None where the sheet cannot be split (see split.Halves.of), where its lines are not sure to be counted as
-    the CSV reader counts them (`_splits_as_lines`), or where its second half starts with a byte order mark.
+    the CSV reader counts them (`_splits_as_lines`), where its second half starts with a byte order mark, or
+    where the system refuses a second process.
     """
     import io
 
     from . import render
-    from .split import FileRange, Halves, end_child, exit_code
+    from .split import FileRange, Halves, Turns
 
     halves = Halves.of(source, size)
     if halves is None or not all(map(_splits_as_lines, FileRange(halves.descriptor, halves.start).pieces())):
@@ -554,22 +555,21 @@ def grade_halves(
     header = next(sheet_rows(halves.first()), None)
     if header is None or header[0] > halves.lines_before:
         return None
-    reading, sending = os.pipe()
-    out.flush()
-    child = os.fork()
-    if child == 0:
-        os.close(reading)
+    turns = Turns.start(out)  # the child's counts come through the pipe that passes a stream's turn
+    if turns is None:
+        return None
+    if turns.in_child:
         counts = (0, 0)
-        with open(sending, "w") as counted:
-            for part in grade_sheet(halves.first(), network, options):
-                counts = (part.passed, part.total)
-                if part.last and not part.extra.get("stopped"):
-                    part.last = False  # the summary is the whole sheet's: the other process writes it
-                render.write("answers", part, view, chosen, out)
-                out.flush()
-            counted.write(f"{counts[0]} {counts[1]}")
+        for part in grade_sheet(halves.first(), network, options):
+            counts = (part.passed, part.total)
+            if part.last and not part.extra.get("stopped"):
+                part.last = False  # the summary is the whole sheet's: the other process writes it
+            render.write("answers", part, view, chosen, out)
+            out.flush()
+        for count in counts:
+            turns.give(count)
+        turns.finish()
         return counts
-    os.close(sending)
     text, last, problem = io.StringIO(), None, None
     try:
         try:
@@ -580,17 +580,16 @@ def grade_halves(
                     render.write("answers", part, view, chosen, text)
         except NeuronError as error:
             problem = error  # reported after the rows before it, once the child's half is written
-        code = exit_code(child)
-        with open(reading) as counted:
-            sent = counted.read().split()
+        # The child's counts, once its half is written; EndedElsewhere where its half ended the run (a bad line,
+        # a closed pipe): its message is written.
+        sent = (turns.wait(), turns.wait())
+        turns.finish(ended_well=(0, 1))  # 1: the child's half had a wrong answer
     except BaseException:  # Ctrl-C, or a failure of this process's own: the child goes too
-        end_child(child)
+        turns.stop_other()
         raise
-    if len(sent) != 2:  # the child's half ended the run (a bad line, a closed pipe): its message is written
-        raise EndedElsewhere(code)
     halves.done(source)
     out.write(text.getvalue())
-    passed, total = int(sent[0]), int(sent[1])
+    passed, total = sent
     if last is not None:
         last.passed += passed
         last.total += total

@@ -151,15 +151,17 @@ class Turns:
         except BrokenPipeError:  # the other process has ended: it ended the run, and this one learns it at once
             raise EndedElsewhere(self._ended()) from None
 
-    def finish(self) -> None:
-        """This process's pieces are written: its pipes close, and the parent waits for the child's end."""
+    def finish(self, ended_well: tuple[int, ...] = (0,)) -> None:
+        """This process's pieces are written: its pipes close, and the parent waits for the child's end. An exit
+        code not among `ended_well` means the child ended the run (a checked sheet's child exits 1 for a wrong
+        answer: that is its verdict, not an end)."""
         for descriptor in (self.turn_out, self.data):
             if descriptor >= 0:
                 os.close(descriptor)
         self.turn_out = self.data = -1
         if self.child:
             code = self._ended()
-            if code:
+            if code not in ended_well:
                 raise EndedElsewhere(code)
 
     def _ended(self) -> int:

@@ -412,20 +412,15 @@ def run_stream(
         return
     if machine and not small and hasattr(source, "read"):
         write_blocks((), network, chosen, view, out)  # a CSV's header: the workers' rows are numbered from 2
-
-        def work(blocks: list[Array]) -> tuple[str, int]:
-            text = Pieces()
-            count = write_blocks(blocks, network, chosen, view, cast(IO[str], text), first_row=2)
-            return text.joined(), count
-
+        writing = Writing(network, chosen, view, out, header)
         numbered = numbered_chunks(source, network)
         first = next(numbered, None)
         numbered = itertools.chain([first] if first else [], numbered)
         # A writer that keeps a whole chunk waiting is a long stream: two processes read it (see `run_relay`).
         fast_writer = split and first is not None and len(first[0]) >= chunk_bytes(network) // 2
-        if fast_writer and can_fork() and run_relay(numbered, Writing(network, chosen, view, out, header)):
+        if fast_writer and can_fork() and run_relay(numbered, writing):
             return
-        for text, _, problem in pipelined(numbered, network, header, work):
+        for text, _, problem in pipelined(numbered, network, header, writing.text):
             out.write(text)
             out.flush()
             if problem is not None:
@@ -607,11 +602,14 @@ class Writing:
     def ahead(self, raw: bytes) -> str | None:
         """A piece's output computed before its turn; None where the fast readers cannot vouch for every line."""
         rows = fast_parse(raw, self.network.input_size)
-        if rows is None:
-            return None
+        return None if rows is None else self.text([rows])[0]
+
+    def text(self, blocks: list[Array]) -> tuple[str, int]:
+        """The blocks' output as one text (rows after the first: a CSV's header is written before), and how many
+        rows it holds."""
         text = Pieces()
-        write_blocks([rows], self.network, self.chosen, self.view, cast(IO[str], text), first_row=2)
-        return text.joined()
+        count = write_blocks(blocks, self.network, self.chosen, self.view, cast(IO[str], text), first_row=2)
+        return text.joined(), count
 
     def at_turn(self, text: str | None, raw: bytes, line: int, first_row: int = 2) -> None:
         """A piece's output written at its turn: the text computed before, or else its rows as one process reads
