@@ -13,17 +13,18 @@ __version__ = "0.1.0"
 # The library's names are imported when first used (PEP 562), so that the command's entry imports nothing
 # heavy before it can handle Ctrl-C and closed streams.
 _NAMES = {
-    "ActivationSpec": ("activations", "ActivationSpec"),
-    "get_activation": ("activations", "get"),
-    "Layer": ("core", "Layer"),
-    "LayerPass": ("core", "LayerPass"),
-    "Network": ("core", "Network"),
-    "NetworkPass": ("core", "NetworkPass"),
-    "TrainingStep": ("core", "TrainingStep"),
+    "ActivationSpec": ("nn.activations", "ActivationSpec"),
+    "get_activation": ("nn.activations", "get"),
+    "Layer": ("nn.layers", "Layer"),
+    "LayerPass": ("nn.layers", "LayerPass"),
+    "Network": ("nn.layers", "Network"),
+    "NetworkPass": ("nn.layers", "NetworkPass"),
+    "TrainingStep": ("nn.learning", "TrainingStep"),
+    "learning_step": ("nn.learning", "learning_step"),
     "NeuronError": ("errors", "NeuronError"),
-    "load_model": ("parsing", "load_model"),
-    "model_document": ("parsing", "model_document"),
-    "save_model": ("parsing", "save_model_file"),
+    "load_model": ("io.models", "load_model"),
+    "model_document": ("io.models", "model_document"),
+    "save_model": ("io.models", "save_model_file"),
 }
 
 
@@ -46,6 +47,7 @@ __all__ = [
     "TrainingStep",
     "__version__",
     "get_activation",
+    "learning_step",
     "load_model",
     "model_document",
     "save_model",

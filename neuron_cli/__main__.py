@@ -1,5 +1,5 @@
 """`python -m neuron_cli` is the `neuron` command."""
 
-from .entry import main
+from .cli.entry import main
 
 main()

@@ -8,8 +8,9 @@ from typing import IO, Any
 
 import numpy as np
 
-from ..messages import message
-from . import View, format_number, json_number, plain_lines
+from ..i18n import message
+from .numbers import format_number, json_number, plain_lines
+from .view import View
 
 VERDICT_STYLES = {
     "pass": "green",
@@ -36,7 +37,7 @@ def summary_line(part: Any, view: View) -> str:
 def answers_table(part: Any, view: View, out: IO[str]) -> None:
     from rich.text import Text
 
-    from .tables import Column, fitted, make_console
+    from .console import Column, fitted, make_console
 
     console = make_console(out, color=view.color, width=view.width)
     schema = part.schema

@@ -7,11 +7,11 @@ from typing import IO, Any
 
 import numpy as np
 
-from ..activations import Activation, bind, format_value
-from ..core import ActivationValues
-from ..messages import message
-from . import View, format_number, join_numbers, json_numbers
-from .tables import make_console
+from ..i18n import message
+from ..nn.activations import Activation, ActivationValues, bind, format_value
+from .console import make_console
+from .numbers import format_number, join_numbers, json_numbers
+from .view import View
 
 SAMPLE_Z = (-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0)
 SAMPLE_LAYER_Z = (1.0, 2.0, 3.0, 4.0)  # layer-wide activations are shown on one whole vector
@@ -187,7 +187,7 @@ def values_json(result: ActivationValues, view: View, out: IO[str]) -> None:
 
 
 def values_table(result: ActivationValues, view: View, out: IO[str]) -> None:
-    from .tables import Column, fitted
+    from .console import Column, fitted
 
     console = make_console(out, color=view.color, width=view.width)
     columns = [Column("z"), Column("f(z)")]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from ..messages import message
-from . import View
+from ..i18n import message
+from ..io.models import model_document
+from .view import View
 
 
 def _rows(model: Any) -> list[list[Any]]:
@@ -31,7 +32,7 @@ def _totals(model: Any, view: View) -> str:
 def inspect_table(model: Any, view: View, out: IO[str]) -> None:
     from rich.text import Text
 
-    from .tables import Column, fitted, make_console
+    from .console import Column, fitted, make_console
 
     console = make_console(out, color=view.color, width=view.width)
     columns = [Column(message("Layer (type)", view), key=True), Column(message("Output Shape", view), key=True)]
@@ -47,6 +48,4 @@ def inspect_plain(model: Any, view: View, out: IO[str]) -> None:
 
 def inspect_json(model: Any, view: View, out: IO[str]) -> None:
     """The model as a neuron model file (what compute --model reads)."""
-    from ..parsing import model_document
-
     out.write(json.dumps(model_document(model.network()), indent=2, allow_nan=False) + "\n")

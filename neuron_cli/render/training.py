@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ..messages import message
-from . import View, format_number, json_number
+from ..i18n import message
+from .numbers import format_number, json_number
+from .view import View
 
 
 @dataclass
@@ -78,7 +79,7 @@ def training_table(part: TrainingPart, view: View, out: IO[str]) -> None:
     """The epochs (of a long run: the first, the last and evenly spaced ones), how it ended, the trained weights."""
     from rich.text import Text
 
-    from .tables import Column, fitted, make_console
+    from .console import Column, fitted, make_console
 
     console = make_console(out, color=view.color, width=view.width)
     width = console.width

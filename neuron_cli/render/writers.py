@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..errors import NeuronError
-from ..messages import message
-from . import Format, View, csv_header, csv_lines, json_lines, plain_lines
+from ..i18n import message
+from . import truth as t
 from . import verdicts as v
+from .numbers import csv_header, csv_lines, plain_lines
+from .passes import json_lines
+from .view import Format, View
 
 Writer = Callable[[Any, View, IO[str]], None]
 
@@ -26,7 +29,7 @@ class Kind:
 
 
 def console_for(view: View, out: IO[str]) -> Any:
-    from .tables import make_console
+    from .console import make_console
 
     return make_console(out, color=view.color, width=view.width)
 
@@ -35,7 +38,7 @@ def console_for(view: View, out: IO[str]) -> Any:
 
 
 def _explanation(result: Any, view: View) -> str:
-    from ..explain import explanation
+    from .explain import explanation
 
     return explanation(result, view)
 
@@ -133,7 +136,7 @@ KINDS: dict[str, Kind] = {
         }
     ),
     "truth_table": Kind(
-        {Format.table: v.truth_rich, Format.json: v.truth_json, Format.csv: v.truth_csv, Format.plain: v.truth_text}
+        {Format.table: t.truth_rich, Format.json: t.truth_json, Format.csv: t.truth_csv, Format.plain: t.truth_text}
     ),
     "activations": Kind(
         {
@@ -206,20 +209,31 @@ def writer_for(kind: str, chosen: Format, view: View) -> Writer:
     if writer is None:
         offered = ", ".join(f.value for f in entry.writers)
         raise NeuronError(
-            message(
-                "--format {format} is not offered here; choose {offered}", view, format=chosen.value, offered=offered
-            )
+            "--format {format} is not offered here; choose {offered}", format=chosen.value, offered=offered
         )
     for flag, option in FLAGS.items():
         if getattr(view, flag) and chosen not in entry.shows.get(flag, frozenset(entry.writers)):
             able = ", ".join(f.value for f in entry.writers if f in entry.shows.get(flag, ())) or message("none", view)
             raise NeuronError(
-                message(
-                    "{option} cannot be shown in --format {format}; formats that show it: {able}",
-                    view,
-                    option=option,
-                    format=chosen.value,
-                    able=able,
-                )
+                "{option} cannot be shown in --format {format}; formats that show it: {able}",
+                option=option,
+                format=chosen.value,
+                able=able,
             )
     return writer
+
+
+def write(kind: str, result: Any, view: View, chosen: Format, out: IO[str]) -> None:
+    """Write a result of this kind in the chosen format: the one way every command produces output.
+
+    Machine formats are byte for byte the same in every language: only a table is written in the reader's.
+    """
+    from dataclasses import replace
+
+    shown = view if chosen is Format.table else replace(view, lang="en")
+    writer_for(kind, chosen, shown)(result, shown, out)
+
+
+def check(kind: str, chosen: Format, view: View) -> None:
+    """Refuse, before any work is done, a format this kind of result has no writer for, or a view it cannot show."""
+    writer_for(kind, chosen, view)

@@ -1,0 +1,172 @@
+"""`neuron check`: one row's outputs against --expect (a CheckRequest), or a whole answer sheet with --answers (a
+GradeRequest); exit 1 where an answer is wrong. Typer is imported only where the command is declared."""
+
+import os
+import sys
+from typing import Any
+
+from ..errors import MISMATCH, SUCCESS, NeuronError
+from ..io.files import open_input
+from ..io.values import input_rows, parse_vector
+from ..nn.grading import Tolerance
+from ..render import Format, write
+from ..run.compute import check
+from ..run.grading import run_sheet
+from ..run.requests import CheckRequest, GradeRequest
+from .build import build_network, check_finite, chosen_format, make_view, refuse_unused, stdin_source, value
+from .edge import Outcome
+
+HELP = """Check your answer: exit 0 when every output matches --expect, 1 when one does not.
+
+    By default an output matches within half a unit of the last decimal written: --expect 0.6225 accepts
+    0.62245 to 0.62255. --tol sets an absolute tolerance instead.
+
+    --answers SHEET grades a whole class: a CSV with a header naming x1..xn (inputs), y1.. z1.. loss w1_1..
+    b1.. (answers), t1.. (targets) and any naming columns (student, question). Exit 0 when every row passes,
+    1 when one does not, 2 when the sheet cannot be read. Formats: table, csv, json, junit, gradescope.
+
+    \b
+    Examples:
+      neuron check -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid --expect 0.6225
+      neuron check -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu --expect 1.4,3.2
+      neuron check --answers class.csv -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid
+      neuron check --answers class.csv --model net.json -f gradescope
+    """
+SHEET_ONLY = (
+    *(("--rtol", "rtol"), ("--sig", "sig"), ("--min-decimals", "min_decimals"), ("--points", "points")),
+    *(("--target", "target"), ("--lr", "lr"), ("--loss", "loss")),
+)
+
+
+def run(given: dict[str, Any], outcome: Outcome, split: bool = False) -> int:
+    """The command on its options; its exit code."""
+    check_finite(given.get("tol"), "--tol", least=0)
+    check_finite(given.get("rtol"), "--rtol", least=0)
+    if given.get("answers") is not None:
+        return grade(given, outcome, split)
+    refuse_unused(**{option: (given.get(name) is not None, "--answers") for option, name in SHEET_ONLY})
+    expect = given.get("expect")
+    if not expect:
+        raise NeuronError("give the outputs you expect with --expect, e.g. --expect 0.6225")
+    if len(expect) > 1:
+        raise NeuronError(
+            "--expect is given {count} times; give it once, with every output: --expect 0.5,0.7", count=len(expect)
+        )
+    view, chosen = make_view(given, outcome.lang), chosen_format(given)
+    from ..render import check as offered
+
+    offered("verdict", chosen, view)
+    network = build_network(given)
+    x = given.get("x")
+    if x is None or x == "-":
+        raise NeuronError("check takes one input row with -x (e.g. -x 1,2,3), or a sheet with --answers")
+    tol = given.get("tol")
+    tolerance = Tolerance("written") if tol is None else Tolerance("absolute", tol)
+    verdict = check(CheckRequest(network, chosen, view, x, expect[0], tolerance))
+    outcome.if_the_pipe_closes = SUCCESS if verdict.passed else MISMATCH
+    if not given.get("quiet"):
+        write("verdict", verdict, view, chosen, sys.stdout)
+        sys.stdout.flush()
+    return SUCCESS if verdict.passed else MISMATCH
+
+
+def grade(given: dict[str, Any], outcome: Outcome, split: bool = False) -> int:
+    """--answers: the sheet graded row by row; exit 1 where a row does not pass."""
+    asked = grade_request(given, outcome.lang, split)
+    sheet = given["answers"]
+    source = stdin_source("-") if sheet == "-" else open_input(sheet, "--answers")
+    out = open(os.devnull, "w") if given.get("quiet") else sys.stdout  # noqa: SIM115 - closed with the process
+    passed, total = run_sheet(source, asked, out)
+    return SUCCESS if passed == total else MISMATCH
+
+
+def grade_request(given: dict[str, Any], lang: str, split: bool = False) -> GradeRequest:
+    """The request of an answer sheet; what the options cannot mean together is refused before any work."""
+    if given.get("expect"):
+        raise NeuronError("--expect and --answers do not go together: the sheet holds the answers")
+    tolerance = sheet_tolerance(given)
+    points = given.get("points")
+    if points is not None:
+        check_finite(points, "--points")
+        if points < 0:
+            raise NeuronError("--points must be a finite number, 0 or more, got {value}", value=points)
+    chosen = chosen_format(given)
+    refuse_unused(**{"--points": (points is not None and chosen is not Format.gradescope, "--format gradescope")})
+    check_finite(given.get("lr"), "--lr")
+    view = make_view(given, lang)
+    from ..render import check as offered
+
+    offered("answers", chosen, view)
+    network = build_network(given)
+    inputs = None
+    if given.get("x") is not None:
+        rows = input_rows(given["x"], network)
+        if rows.shape[0] != 1:
+            raise NeuronError("-x with --answers is the one input row of every sheet row")
+        inputs = rows[0]
+    target, rate = given.get("target"), given.get("lr")
+    return GradeRequest(
+        network,
+        chosen,
+        view,
+        given["answers"],
+        inputs,
+        parse_vector(target, "--target") if target is not None else None,
+        value(given, "loss") or "half_sse",
+        0.1 if rate is None else rate,
+        tolerance,
+        1.0 if points is None else points,
+        split,
+    )
+
+
+def sheet_tolerance(given: dict[str, Any]) -> Tolerance:
+    """One tolerance rule of --tol, --rtol and --sig (the decimals written where none is given)."""
+    rules = [name for name in ("tol", "rtol", "sig") if given.get(name) is not None]
+    if len(rules) > 1:
+        raise NeuronError("choose one tolerance: {rules} were given", rules=" and ".join(f"--{r}" for r in rules))
+    sig, min_decimals = given.get("sig"), given.get("min_decimals")
+    if sig is not None and not 1 <= sig <= 17:
+        raise NeuronError("--sig must be from 1 to 17, got {value}", value=sig)
+    if min_decimals is not None and not 0 <= min_decimals <= 30:
+        raise NeuronError("--min-decimals must be from 0 to 30, got {value}", value=min_decimals)
+    if given.get("tol") is not None:
+        return Tolerance("absolute", given["tol"], min_decimals)
+    if given.get("rtol") is not None:
+        return Tolerance("relative", given["rtol"], min_decimals)
+    if sig is not None:
+        return Tolerance("significant", float(sig), min_decimals)
+    return Tolerance("written", 0.0, min_decimals)
+
+
+def declare(app: Any) -> None:
+    """The command as Typer declares it: its options, from their one declaration (cli/options.py)."""
+    from . import params as p
+
+    def check(
+        x: p.X = None,
+        w: p.W = None,
+        b: p.B = None,
+        activation: p.A = None,
+        model: p.Model = None,
+        expect: p.Expect = None,
+        answers: p.Answers = None,
+        tol: p.Tol = None,
+        rtol: p.Rtol = None,
+        sig: p.Sig = None,
+        min_decimals: p.MinDecimals = None,
+        points: p.Points = None,
+        target: p.SheetTarget = None,
+        lr: p.SheetLr = None,
+        loss: p.SheetLoss = None,
+        format: p.CheckFormat = None,
+        quiet: p.Quiet = False,
+        dtype: p.Dtype = p.FLOAT64,
+        color: p.Color = p.AUTO,
+        lang: p.Lang = None,
+        index_base: p.IndexBase = 1,
+    ) -> None:
+        p.finish(run, dict(locals()))
+
+    check.__doc__ = HELP
+    app.command()(check)

@@ -1,0 +1,120 @@
+"""--help in the reader's language: every command's and option's help text put through the message catalogue,
+and the words Typer's click writes itself (Usage, Options, its error messages) through the same catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..i18n import message
+
+
+def translate(command: Any, lang: str) -> None:
+    """Translate, in place, the help of a click command, its parameters and its subcommands."""
+    for attribute in ("help", "short_help"):
+        text = getattr(command, attribute, None)
+        if text:
+            setattr(command, attribute, _translate_text(text, lang))
+    for param in getattr(command, "params", []):
+        if getattr(param, "help", None):
+            param.help = message(key(param.help), lang)
+    for sub in getattr(command, "commands", {}).values():
+        translate(sub, lang)
+
+
+def translate_click() -> None:
+    """Typer's copy of click looks its own words up with gettext's `_`: look them up in the catalogue instead, in
+    the language of the run (i18n.current, so that a later run in English gets English)."""
+    import importlib
+
+    for name in ("core", "exceptions", "formatting", "decorators", "parser", "types"):
+        try:
+            module = importlib.import_module(f"typer._click.{name}")
+        except ImportError:  # pragma: no cover - an older Typer, on the real click: its words stay English
+            continue
+        if hasattr(module, "_"):
+            module._ = message  # type: ignore[attr-defined]
+    for name in ("core", "main"):
+        module = importlib.import_module(f"typer.{name}")
+        if hasattr(module, "_"):
+            module._ = message  # type: ignore[attr-defined]
+    formatting = importlib.import_module("typer._click.formatting")
+    # Hangul takes two columns: wrap and align by the columns a terminal shows, not by characters.
+    formatting.wrap_text = wrap_text  # type: ignore[attr-defined]
+    formatting.term_len = columns  # type: ignore[attr-defined]
+    write_usage = formatting.HelpFormatter.write_usage
+
+    if getattr(write_usage, "translated", False):
+        return
+
+    def usage_in(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        write_usage(self, prog, args, prefix if prefix is not None else message("Usage: "))
+
+    usage_in.translated = True  # type: ignore[attr-defined]
+    formatting.HelpFormatter.write_usage = usage_in
+
+
+def paragraphs(text: str) -> list[str]:
+    """A help text's paragraphs; the catalogue's key of one is its words joined by single spaces."""
+    return [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
+
+
+def key(paragraph: str) -> str:
+    return " ".join(paragraph.split())
+
+
+def _translate_text(text: str, lang: str) -> str:
+    """A docstring, paragraph by paragraph; in an example block (\\b) only its heading, never the commands."""
+    translated = []
+    for paragraph in paragraphs(text):
+        if paragraph.lstrip().startswith("\b"):
+            translated.append(paragraph.replace("Examples:", message("Examples:", lang)))
+        else:
+            translated.append(message(key(paragraph), lang))
+    return "\n\n".join(translated)
+
+
+def columns(text: str) -> int:
+    """The columns a terminal gives `text` (escape codes take none; East Asian wide characters two)."""
+    import re
+
+    from rich.cells import cell_len
+
+    return cell_len(re.sub(r"\x1b\[[0-9;]*m", "", text))
+
+
+def wrap_text(
+    text: str,
+    width: int = 78,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    preserve_paragraphs: bool = False,
+) -> str:
+    """click's wrap_text, measuring by terminal columns: paragraphs filled to `width`, a paragraph that starts
+    with \\b kept line for line."""
+    import re
+
+    if not preserve_paragraphs:
+        return _fill(" ".join(text.split()), width, initial_indent, subsequent_indent)
+    wrapped = []
+    for paragraph in re.split(r"\n\s*\n", text.expandtabs().strip("\n")):
+        lines = paragraph.splitlines()
+        if lines and lines[0].strip() == "\b":
+            wrapped.append("\n".join(subsequent_indent + line for line in lines[1:]))
+            continue
+        own = " " * (len(lines[0]) - len(lines[0].lstrip())) if lines else ""
+        first = initial_indent if not wrapped else subsequent_indent
+        wrapped.append(_fill(" ".join(paragraph.split()), width, first + own, subsequent_indent + own))
+    return "\n\n".join(wrapped)
+
+
+def _fill(text: str, width: int, first: str, rest: str) -> str:
+    lines: list[str] = []
+    line = first
+    for word in text.split():
+        if line.strip() and columns(line) + 1 + columns(word) > width:
+            lines.append(line)
+            line = rest + word
+        else:
+            line = line + (" " if line.strip() and not line.endswith(" ") else "") + word
+    lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,160 @@
+"""Every sentence written for a person, in one catalogue: English text is the key, Korean its translation;
+the language of a run, chosen from --lang or the environment.
+
+Numbers are formatted before they reach a sentence; a sentence names its placeholders ({count}, {line}).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..errors import NeuronError
+
+LANGUAGES = ("en", "ko")
+KOREAN: dict[str, str] = {}  # filled from korean.py on first use, so English never pays for it
+# Words of Typer's click (looked up through cli/help.py), kept in the catalogue beside ours.
+EXTRA_KEYS = (
+    "Usage:",
+    "Options",
+    "Commands",
+    "Arguments",
+    "Show this message and exit.",
+    "Error",
+    "No such option: {name}",
+    "Missing option {param_hint}.",
+    "Missing argument {param_hint}.",
+    "Got unexpected extra argument ({args})",
+    "Got unexpected extra arguments ({args})",
+    "Invalid value for {param_hint}: {message}",
+    "Option {name!r} requires an argument.",
+    "Option {name!r} requires {nargs} arguments.",
+    "Did you mean {possibility}?",
+    "(Possible options: {possibilities})",
+    "No such command {name!r}.",
+    "Missing command.",
+    "{value!r} is not a valid {number_type}.",
+    "{value!r} is not one of {choices}.",
+    "{value!r} is not {choice}.",
+    "{value!r} is not a valid boolean.",
+    "{value!r} is not a valid integer.",
+    "{value!r} is not a valid float.",
+    "{value} is not in the range {range}.",
+    "Install completion for the current shell.",
+    "Show completion for the current shell, to copy it or customize the installation.",
+    "default",
+    "required",
+    "default: {default}",
+    "Usage: ",
+    "error: {problem}",
+    # looked up through a variable: table headers, verdict words, reasons chosen before the sentence
+    "output",
+    "expected",
+    "got",
+    "difference",
+    "allowed",
+    "name",
+    "aliases",
+    "f(z)",
+    "range",
+    "acts on",
+    "layer",
+    "pass",
+    "fail",
+    "missing",
+    "invalid",
+    "too coarse",
+    "holds Python objects (pickles are refused)",
+    "is not a .npy file",
+    "outputs (y1..)",
+    "neurons in its last layer (z1..)",
+)
+CURRENT = ["en"]  # the language of this run, set once by the command line before any work
+
+
+def use(lang: str) -> None:
+    """Write every message from now on in `lang` (en or ko)."""
+    CURRENT[0] = lang if lang in LANGUAGES else "en"
+
+
+def current() -> str:
+    """The language of this run."""
+    return CURRENT[0]
+
+
+def language(given: str | None = None) -> str:
+    """`--lang`, else NEURON_LANG, then LC_ALL, LC_MESSAGES, LANG: Korean where the first set one starts with ko."""
+    if given:
+        return given
+    for name in ("NEURON_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
+def _korean() -> dict[str, str]:
+    if not KOREAN:
+        from .korean import TRANSLATIONS
+
+        KOREAN.update(TRANSLATIONS)
+    return KOREAN
+
+
+def message(text: str, lang: Any = None, /, **values: Any) -> str:
+    """The sentence `text` in the language `lang` (a code, anything with a `.lang`, or None: the run's), its
+    placeholders filled. A `row_name` value is a noun of the catalogue and is translated with it."""
+    code = getattr(lang, "lang", lang) or CURRENT[0]
+    if code == "ko":
+        text = _korean().get(text, text)
+        if isinstance(values.get("row_name"), str):
+            values["row_name"] = NOUNS_KO.get(values["row_name"], values["row_name"])
+    return text.format(**values) if values else text
+
+
+def describe(problem: BaseException, lang: Any = None, /) -> str:
+    """A NeuronError's sentence in the language `lang` (None: the run's), with every reason inside it (a value
+    that is a NeuronError itself) described in the same language; any other exception as it reads."""
+    if not isinstance(problem, NeuronError):
+        return str(problem)
+    values = {
+        key: describe(value, lang) if isinstance(value, NeuronError) else value for key, value in problem.values.items()
+    }
+    return message(problem.text, lang, **values)
+
+
+NOUNS_KO = {"input": "입력", "neuron": "뉴런", "output": "출력", "weight": "가중치", "value": "값", "row": "행"}
+
+
+def plural(count: int, noun: str, lang: Any = None, /) -> str:
+    """`1 input`, `3 inputs`; in Korean `입력 3개`."""
+    if (getattr(lang, "lang", lang) or CURRENT[0]) == "ko":
+        return f"{NOUNS_KO.get(noun, noun)} {count}개"
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def translate_sentence(text: str, lang: Any = None) -> str:
+    """A sentence written elsewhere in English (Typer's usage errors) in the run's language, wherever it matches
+    one of EXTRA_KEYS' templates; the rest of it stays as it is."""
+    import re
+    import string
+
+    code = getattr(lang, "lang", lang) or CURRENT[0]
+    if code != "ko":
+        return text
+    for template in EXTRA_KEYS:
+        if "{" not in template:
+            continue
+        pattern = ""
+        for literal, field, _spec, _conversion in string.Formatter().parse(template):
+            pattern += re.escape(literal)
+            if field:
+                pattern += f"(?P<{field}>[^()]+?)" if pattern else f"(?P<{field}>.+?)"
+        pattern = pattern.replace(r"\ \(", r" \(")
+        match = re.search(pattern + (r"(?=$|\s\()" if template.endswith("}") else ""), text)
+        if match:
+            korean = _korean().get(template, template)
+            values = {k: v for k, v in match.groupdict().items()}
+            plain = korean.replace("!r}", "}")
+            text = text[: match.start()] + plain.format(**values) + text[match.end() :]
+    return text

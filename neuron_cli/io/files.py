@@ -1,0 +1,154 @@
+"""Files in and out: a value or model file read whole up to a limit, JSON and .npy read safely, and files
+replaced, never rewritten: a temporary file beside the target, flushed to disk, then renamed into place, so
+that the old file survives any failure (a full disk, a crash, a concurrent writer)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import NeuronError
+from ..i18n import message
+
+
+def is_file_reference(text: str) -> bool:
+    return text.startswith("@") and len(text) > 1
+
+
+MAX_FILE_BYTES = 64 << 20  # a value or model file is read up to 64 MiB; a larger one is refused, not read whole
+
+
+def read_bytes(path: Path, where: str) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
+        reason = getattr(problem, "strerror", None) or str(problem)
+        raise NeuronError(
+            "{where}: cannot read {path!r}: {reason}", where=where, path=str(path), reason=reason
+        ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise NeuronError(
+            "{where}: {path} is larger than {limit} bytes, the limit of a value or model file",
+            where=where,
+            path=path,
+            limit=MAX_FILE_BYTES,
+        )
+    return data
+
+
+def parse_json(content: str, where: str, path: Path) -> Any:
+    """JSON text, or an error that names the file: bad syntax, numbers with thousands of digits, deep nesting."""
+    import json
+
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as problem:
+        raise NeuronError(
+            "{where}: {path} is not valid JSON: {problem}", where=where, path=path, problem=problem
+        ) from None
+    except ValueError as problem:  # an integer of more than 4300 digits
+        raise NeuronError(
+            "{where}: {path} holds a number too long to read: {problem}", where=where, path=path, problem=problem
+        ) from None
+    except RecursionError:
+        raise NeuronError("{where}: {path} is nested too deeply", where=where, path=path) from None
+
+
+def load_npy(data: bytes, where: str, path: Path) -> Any:
+    """A .npy array, once its header is checked against the file: no pickles, and no more values claimed than
+    the file holds (a header may claim terabytes)."""
+    import io
+
+    stream = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(stream)
+        claimed = int(np.prod(shape, dtype=object)) * dtype.itemsize
+        if dtype.hasobject:
+            raise ValueError("pickle")
+        if claimed > len(data) - stream.tell():
+            raise NeuronError(
+                "{where}: {path} claims {shape} values but holds {size} bytes",
+                where=where,
+                path=path,
+                shape=shape,
+                size=len(data),
+            )
+        return np.load(io.BytesIO(data), allow_pickle=False)
+    except NeuronError:
+        raise
+    except ValueError as problem:
+        reason = "holds Python objects (pickles are refused)" if "pickle" in str(problem) else "is not a .npy file"
+        raise NeuronError(
+            "{where}: {path} {reason}: {problem}", where=where, path=path, reason=message(reason), problem=problem
+        ) from None
+    except (OSError, EOFError, SyntaxError, TypeError, OverflowError) as problem:
+        raise NeuronError(
+            "{where}: {path} is not a readable .npy file: {problem}", where=where, path=path, problem=problem
+        ) from None
+
+
+def open_input(path_text: str, where: str) -> Any:
+    """A file opened for reading in binary, or an error naming the option and the reason."""
+    try:
+        return open(path_text, "rb")
+    except (OSError, ValueError) as problem:
+        reason = getattr(problem, "strerror", None) or str(problem)
+        raise NeuronError(
+            "{where}: cannot read {path_text!r}: {reason}", where=where, path_text=path_text, reason=reason
+        ) from None
+
+
+def read_text(path: Path, where: str) -> str:
+    try:
+        return read_bytes(path, where).decode("utf-8-sig")  # a byte order mark (Excel's CSV) is not a value
+    except UnicodeDecodeError:
+        raise NeuronError("{where}: {path} is not UTF-8 text", where=where, path=path) from None
+
+
+def replace_file(path_text: str, content: str | bytes, option: str) -> None:
+    """Write `content` to the file `path_text` atomically; `option` names it in the message of a failure."""
+    path = Path(path_text)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    folder = path.parent if str(path.parent) else Path(".")
+    temporary = None
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        try:  # keep the old file's permissions, as an editor would; a new file gets what open() would give it
+            mode = os.stat(path).st_mode & 0o7777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+        temporary = None
+    except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
+        reason = getattr(problem, "strerror", None) or str(problem)
+        raise NeuronError(
+            "{option}: cannot write {path!r}: {reason}; the old file, if any, is unchanged",
+            option=option,
+            path=path,
+            reason=reason,
+        ) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

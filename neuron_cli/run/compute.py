@@ -1,0 +1,114 @@
+"""`compute` and `check --expect` as jobs: the network on one row (with a training step, plots, saved tables and
+model), on the rows of an @FILE, or on a stream of rows; and one row's outputs against the values written."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import IO
+
+from .. import render
+from ..errors import NeuronError
+from ..i18n import message
+from ..io.files import replace_file
+from ..io.models import save_model_file
+from ..io.values import input_rows, parse_vector, split_values
+from ..nn.grading import Verdict, check_outputs
+from ..nn.layers import Block, NetworkPass
+from ..nn.learning import TrainingStep, learning_step
+from ..render import Format, View
+from .requests import CheckRequest, ComputeRequest
+from .stream import Rows, run_stream
+
+
+def compute(request: ComputeRequest, stdin: IO[bytes] | None, out: IO[str]) -> list[TrainingStep]:
+    """Compute and write what the request asks for; the training steps taken (for a note on what did not learn).
+    `stdin` is the stream of rows, where -x does not give them."""
+    if request.saving.model is not None and request.step is None:
+        # Without a training step the model is written as given: JSON or TOML to .keras and back.
+        save_model_file(request.network, request.saving.model)
+        if stdin is None and request.inputs is None:
+            return []  # a conversion alone: nothing to compute
+    if request.inputs is None or request.inputs == "-":
+        render.check("rows", request.format, request.view)
+        if stdin is None:
+            raise NeuronError("give the inputs with -x (e.g. -x 1,2,3), or pipe rows of inputs into standard input")
+        rows = Rows(request.network, request.format, request.view, request.header)
+        run_stream(stdin, rows, out, request.split)
+        return []
+    inputs = input_rows(request.inputs, request.network)
+    once = _row_only(request)
+    if len(inputs) > 1 and once:
+        raise NeuronError(
+            "{options}: one input row only; -x ({file}) has {count} rows",
+            options=", ".join(once),
+            file=request.inputs[1:],
+            count=len(inputs),
+        )
+    if len(inputs) > 1 and request.format is not Format.table:
+        render.check("rows", request.format, request.view)
+        render.write("rows", Block(request.network, inputs), request.view, request.format, out)
+        out.flush()
+        return []
+    render.check("pass", request.format, request.view)
+    steps = []
+    for number, row in enumerate(inputs, start=1):
+        result = request.network.forward(row)
+        step = None
+        if request.step is not None:
+            step = learning_step(result, request.step.targets, request.step.loss, request.step.rate)
+            steps.append(step)
+        title = message("row {number}", request.view, number=number) if len(inputs) > 1 else None
+        shown = replace(request.view, step=step, title=title)
+        render.write("pass", result, shown, request.format, out)
+        _extras(request, result, shown, out)
+        if request.saving.model is not None and step is not None:
+            save_model_file(step.network(request.network), request.saving.model)
+    out.flush()
+    return steps
+
+
+def _row_only(request: ComputeRequest) -> list[str]:
+    """The options given that act on one input row only."""
+    given = (
+        ("--explain", request.view.explain),
+        ("--target", request.step is not None),
+        ("--plot", request.plot),
+        ("--save-svg", request.saving.svg is not None),
+        ("--save-html", request.saving.html is not None),
+    )
+    return [option for option, on in given if on]
+
+
+def _extras(request: ComputeRequest, result: NetworkPass, view: View, out: IO[str]) -> None:
+    """What a person asked for besides the tables: the plots, the tables saved as SVG or HTML."""
+    if request.plot:
+        from ..render.plot import layer_plots
+
+        out.write(layer_plots(result, view, out))
+    saving = request.saving
+    if saving.svg or saving.html:
+        from ..render.record import recorded
+
+        svg, html = recorded(result, view, saving.svg is not None, saving.html is not None)
+        for path, text, option in ((saving.svg, svg, "--save-svg"), (saving.html, html, "--save-html")):
+            if path and text is not None:
+                replace_file(path, text, option)
+
+
+def check(request: CheckRequest) -> Verdict:
+    """One row's outputs against the values written for them."""
+    render.check("verdict", request.format, request.view)
+    rows = input_rows(request.inputs, request.network)
+    if rows.shape[0] != 1:
+        raise NeuronError(
+            "check takes one input row; -x ({file}) has {count}", file=request.inputs[1:], count=rows.shape[0]
+        )
+    outputs = request.network(rows[0])
+    written = parse_vector(request.expect, "--expect")  # finite numbers only, named where one is not
+    if written.size != outputs.size:
+        raise NeuronError(
+            "--expect has {given} but there {outputs}",
+            given=message("{count} value" if written.size == 1 else "{count} values", count=written.size),
+            outputs=message("is {count} output" if outputs.size == 1 else "are {count} outputs", count=outputs.size),
+        )
+    return check_outputs(split_values(request.expect), outputs, request.tolerance)

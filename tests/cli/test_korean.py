@@ -1,0 +1,150 @@
+"""Korean: every word for a person in Korean, machine formats byte for byte the same, and the conventions of
+the Korean textbooks (identity, a strict step, x0.., lists pasted from Python, the full-width comma)."""
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from .test_messages import help_keys
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+NEURON = ["-x", "1,2,3", "-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid"]
+KO = {"NEURON_LANG": "", "LANG": "ko_KR.UTF-8"}
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "keras"
+
+
+@pytest.fixture
+def sheet(tmp_path):
+    path = tmp_path / "class.csv"
+    path.write_text("student,x1,x2,x3,y1\nalice,1,2,3,0.6225\nbob,1,2,3,0.5\n")
+    return str(path)
+
+
+MACHINE = [
+    ["compute", *NEURON, "--format", "json", "--grad"],
+    ["compute", *NEURON, "--format", "csv"],
+    ["compute", *NEURON, "--format", "json", "--explain", "--target", "1"],
+    ["compute", *NEURON, "--format", "plain", "--explain"],
+    ["check", *NEURON, "--expect", "0.6225", "--format", "plain"],
+    ["truth-table", "-w", "1,1", "-b", "-0.5", "-a", "step", "--gate", "xor", "--format", "plain"],
+    ["activations", "relu", "--format", "plain"],
+    ["inspect", str(FIXTURES / "mlp.keras"), "--format", "plain"],
+    ["truth-table", "-w", "1,1", "-b", "-1.5", "-a", "step", "--gate", "and", "--format", "json"],
+    ["diagram", *NEURON, "--format", "dot"],
+    ["diagram", *NEURON],
+    ["activations", "gelu", "--format", "json"],
+    ["inspect", str(FIXTURES / "mlp.keras"), "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("args", MACHINE, ids=lambda args: " ".join(args[:1] + args[-2:]))
+def test_machine_formats_are_the_same_in_every_language(neuron, args):
+    english, korean = neuron(*args), neuron(*args, env=KO)
+    assert english.code == korean.code
+    assert english.stdout_bytes == korean.stdout_bytes
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "junit", "gradescope", "plain"])
+def test_answer_sheet_reports_are_the_same_in_every_language(neuron, sheet, fmt):
+    args = ["check", "--answers", sheet, "-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--format", fmt]
+    english, korean = neuron(*args), neuron(*args, env=KO)
+    assert english.code == korean.code == 1 and english.stdout_bytes == korean.stdout_bytes
+
+
+COMMANDS = ["", "compute", "check", "truth-table", "plot", "diagram", "activations", "train", "inspect"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_help_page_is_korean_at_80_columns(neuron, command):
+    run = neuron(*command.split(), "--help", "--lang", "ko", env={"COLUMNS": "80"})
+    assert run.code == 0 and HANGUL.search(run.out)
+    assert max(cell_len(line) for line in run.out.splitlines()) <= 80
+    assert run.out.startswith("사용법:")
+    flat = " ".join(run.out.split())
+    left = [text for text in help_keys() if len(text) > 25 and text in flat]
+    assert not left, left
+
+
+def test_tables_verdicts_and_notes_in_korean_fit_80_columns(neuron):
+    table = neuron("compute", *NEURON, "--target", "1", "--grad", "--format", "table", env={**KO, "COLUMNS": "80"})
+    assert "입력" in table.out and "뉴런" in table.out and "편향" in table.out and "학습률" in table.out
+    assert max(cell_len(line) for line in table.out.splitlines()) <= 80
+    table = {**KO, "COLUMNS": "200"}
+    check = neuron("check", *NEURON, "--expect", "0.6225", "--format", "table", env=table)
+    assert check.code == 0 and "맞음" in check.out and "허용 오차" in check.out
+    gate = neuron("truth-table", "-w", "1,1", "-b", "-0.5", "-a", "step", "--gate", "xor", "-f", "table", env=table)
+    assert gate.code == 1 and "뉴런 하나로는 XOR" in gate.out and "층" in gate.out
+    explained = neuron("compute", *NEURON, "--explain", "--target", "1", "--format", "table", env=table)
+    assert "경사 하강법 한 단계, 학습률" in explained.out and "가중합" in explained.out
+
+
+def test_errors_in_korean_are_still_one_line_and_exit_2(neuron):
+    for args in (["compute", "-x", "1,,2", "-w", "1,2,3"], ["compute", "-x", "1", "-w", "1", "--bogus"]):
+        run = neuron(*args, env=KO)
+        assert run.code == 2 and run.out == "" and len(run.err.splitlines()) == 1
+        assert run.err.startswith("오류: ") and HANGUL.search(run.err) and "Traceback" not in run.err
+
+
+@pytest.mark.parametrize(
+    ("env", "korean"),
+    [
+        ({"NEURON_LANG": "ko"}, True),
+        ({"NEURON_LANG": "", "LC_ALL": "ko_KR.UTF-8"}, True),
+        ({"NEURON_LANG": "", "LC_MESSAGES": "ko_KR.UTF-8", "LANG": "en_US.UTF-8"}, True),
+        ({"NEURON_LANG": "en", "LANG": "ko_KR.UTF-8"}, False),
+        ({"NEURON_LANG": "", "LANG": "C.UTF-8"}, False),
+    ],
+)
+def test_the_language_comes_from_the_environment_in_its_order(neuron, env, korean):
+    run = neuron("compute", "-x", "1,,2", "-w", "1,2,3", env=env)
+    assert bool(HANGUL.search(run.err)) is korean
+
+
+def test_lang_option_wins_over_the_environment(neuron):
+    assert not HANGUL.search(neuron("compute", "-x", "1,,2", "-w", "1,2,3", "--lang", "en", env=KO).err)
+    assert HANGUL.search(neuron("compute", "-x", "1,,2", "-w", "1,2,3", "--lang", "ko").err)
+
+
+def test_korean_on_a_cp949_terminal_is_readable(neuron_process):
+    run = neuron_process("compute", *NEURON, "--format", "table", env={**KO, "PYTHONIOENCODING": "cp949"})
+    assert run.code == 0
+    text = run.stdout_bytes.decode("cp949")
+    assert "입력" in text and "┃" not in text  # Hangul shows; box lines, which cp949 lacks, fall back to ASCII
+
+
+# ---------------------------------------------------------------- the textbooks' conventions
+
+
+def test_identity_is_linear(neuron):
+    assert neuron("compute", "-x", "3", "-w", "2", "-b", "1", "-a", "identity").out == "7.0\n"
+
+
+def test_a_strict_step_fires_only_above_the_threshold(neuron):
+    # 모두의 딥러닝's XOR: NAND and OR into AND, with perceptrons that fire where z > 0 (a step at z = 0 fires).
+    assert neuron("compute", "-x", "1", "-w", "1", "-b", "-1", "-a", "step").out == "1.0\n"
+    assert neuron("compute", "-x", "1", "-w", "1", "-b", "-1", "-a", "step:strict=true").out == "0.0\n"
+
+
+@pytest.mark.parametrize(
+    "weights", ["[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]", "[[0.1 0.2 0.3]\n [0.4 0.5 0.6]]", "0.1，0.2，0.3；0.4，0.5，0.6"]
+)
+@pytest.mark.parametrize(
+    "inputs", ["[1, 2, 3]", "[1. 2. 3.]", "1，2，3", "(1, 2, 3)".replace("(", "[").replace(")", "]")]
+)
+def test_values_pasted_from_python_numpy_or_a_korean_keyboard(neuron, weights, inputs):
+    run = neuron("compute", "-x", inputs, "-w", weights, "-a", "relu")
+    assert run.code == 0 and run.out == "1.4,3.1999999999999997\n"
+
+
+def test_a_pasted_list_that_is_not_a_row_is_refused(neuron):
+    run = neuron("compute", "-x", "[1, [2]]", "-w", "1,1")
+    assert run.code == 2 and "value 2 is '[2]'" in run.err
+
+
+def test_index_base_zero_as_the_seed_figure(neuron):
+    run = neuron("compute", *NEURON, "--index-base", "0", "--format", "table", env={"COLUMNS": "100"})
+    assert "x0 = 1" in run.out and "w0 = 0.5" in run.out and "x3" not in run.out
+    assert unicodedata.normalize("NFC", run.out) == run.out

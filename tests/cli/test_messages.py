@@ -1,0 +1,93 @@
+"""The message catalogue: every sentence written for a person has its Korean, and Korean changes no machine
+format."""
+
+import ast
+from pathlib import Path
+
+import pytest
+import typer
+
+from neuron_cli import i18n as messages
+from neuron_cli.cli.app import make_app
+from neuron_cli.cli.help import key, paragraphs
+from neuron_cli.i18n.korean import TRANSLATIONS
+from neuron_cli.nn.activations import REGISTRY
+
+app = make_app()
+
+SOURCE = Path(__file__).parent.parent.parent / "neuron_cli"
+
+
+def source_keys():
+    """The English sentences the code passes to NeuronError, message and StreamError."""
+    keys = set()
+    for path in SOURCE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            called = (
+                getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if isinstance(node, ast.Call)
+                else None
+            )
+            if called in ("NeuronError", "message", "say", "StreamError"):
+                first = node.args[0] if node.args else None
+                choices = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
+                for choice in choices:
+                    if isinstance(choice, ast.Constant) and isinstance(choice.value, str):
+                        keys.add(choice.value)
+    return keys
+
+
+def registry_keys():
+    keys = set()
+    for activation in REGISTRY:
+        keys.add(activation.summary)
+        keys.update(param.help for param in activation.params)
+    return keys - {""}
+
+
+def help_keys():
+    keys = set()
+
+    def visit(command):
+        for text in (command.help or "",):
+            for paragraph in paragraphs(text):
+                if not paragraph.lstrip().startswith("\b"):
+                    keys.add(key(paragraph))
+        for param in command.params:
+            if getattr(param, "help", None):
+                keys.add(key(param.help))
+        for sub in getattr(command, "commands", {}).values():
+            visit(sub)
+
+    visit(typer.main.get_command(app))
+    return keys
+
+
+def all_keys():
+    return source_keys() | registry_keys() | help_keys() | set(messages.EXTRA_KEYS)
+
+
+def test_every_message_has_its_korean():
+    missing = sorted(k for k in all_keys() if k not in TRANSLATIONS)
+    assert not missing, f"{len(missing)} messages have no Korean:\n" + "\n".join(missing[:40])
+
+
+def test_every_translation_keeps_its_placeholders():
+    import string
+
+    for english, korean in TRANSLATIONS.items():
+        names = {field for _, field, _, _ in string.Formatter().parse(english) if field}
+        kept = {field for _, field, _, _ in string.Formatter().parse(korean) if field}
+        assert kept <= names, (english, korean)
+        # a placeholder may be left out only where it is English grammar (a plural s)
+        assert names - kept <= {"s", "s2", "s3", "value_s"}, (english, korean)
+
+
+def test_no_translation_is_left_over():
+    assert not set(TRANSLATIONS) - all_keys() - {"Examples:"}
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    messages.use("en")
