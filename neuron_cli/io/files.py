@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,27 @@ def load_npy(data: bytes, where: str, path: Path) -> Any:
         ) from None
 
 
+def read_document(path: Path, where: str) -> Any:
+    """A JSON or TOML file (TOML by a .toml name) as Python values, or an error that names the file and why."""
+    content = read_text(path, where)
+    if path.suffix.lower() != ".toml":
+        return parse_json(content, where, path)
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef, unused-ignore]
+    try:
+        return tomllib.loads(content)
+    except tomllib.TOMLDecodeError as problem:
+        raise NeuronError(
+            "{where}: {path} is not valid TOML: {problem}", where=where, path=path, problem=problem
+        ) from None
+    except (RecursionError, ValueError) as problem:
+        raise NeuronError(
+            "{where}: {path} cannot be read: {problem}", where=where, path=path, problem=problem
+        ) from None
+
+
 def open_input(path_text: str, where: str) -> Any:
     """A file opened for reading in binary, or an error naming the option and the reason."""
     try:
@@ -114,8 +136,29 @@ def read_text(path: Path, where: str) -> str:
 
 
 def replace_file(path_text: str, content: str | bytes, option: str) -> None:
-    """Write `content` to the file `path_text` atomically; `option` names it in the message of a failure."""
+    """Write `content` to the file `path_text` atomically (a new file renamed over the old one, so a failure
+    leaves the old one whole); `option` names it in the message of a failure. Only a regular file is replaced:
+    renaming over a device (/dev/null), a pipe, a socket or a directory would put a file in its place, so that
+    is refused; a symbolic link is written through to its target, a regular file, and a dangling one refused."""
     path = Path(path_text)
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not target.exists():
+            raise NeuronError(
+                "{option}: {path} is a symbolic link to {target}, which does not exist",
+                option=option,
+                path=path,
+                target=target,
+            )
+        path = target
+    kind = _kind(path)
+    if kind is not None:
+        raise NeuronError(
+            "{option}: {path} is {kind}, not a regular file; neuron replaces only files",
+            option=option,
+            path=path,
+            kind=message(kind),
+        )
     data = content.encode("utf-8") if isinstance(content, str) else content
     folder = path.parent if str(path.parent) else Path(".")
     temporary = None
@@ -145,6 +188,20 @@ def replace_file(path_text: str, content: str | bytes, option: str) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+
+
+def _kind(path: Path) -> str | None:
+    """What `path` is where it exists and is not a regular file (a directory, a device, ...); else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in KINDS if test(mode)), "a device")
 
 
 def _umask() -> int:

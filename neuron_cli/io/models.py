@@ -11,7 +11,7 @@ from ..errors import NeuronError
 from ..i18n import message
 from ..nn.activations import get
 from ..nn.layers import Layer, Network
-from .files import is_file_reference, parse_json, read_text, replace_file
+from .files import is_file_reference, read_document, replace_file
 from .keras import KerasLayer, KerasModel, is_keras_file, keras_file_bytes, read_keras
 from .values import check_array
 
@@ -22,20 +22,7 @@ def load_model(path_text: str, input_size: int | None = None, seed: int = 0) -> 
     path = Path(path_text[1:] if is_file_reference(path_text) else path_text)
     if is_keras_file(str(path)):
         return read_keras(str(path)).network()
-    content = read_text(path, "--model")
-    if path.suffix.lower() == ".toml":
-        try:
-            import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef, unused-ignore]
-        try:
-            document: Any = tomllib.loads(content)
-        except tomllib.TOMLDecodeError as problem:
-            raise NeuronError("--model: {path} is not valid TOML: {problem}", path=path, problem=problem) from None
-        except (RecursionError, ValueError) as problem:
-            raise NeuronError("--model: {path} cannot be read: {problem}", path=path, problem=problem) from None
-    else:
-        document = parse_json(content, "--model", path)
+    document = read_document(path, "--model")
     try:
         return model_from_document(document, str(path), input_size, seed)
     except RecursionError:
