@@ -15,6 +15,8 @@ from .activations import ActivationSpec, get
 from .backward import backward
 from .sums import weighted_sums
 
+NOISE = 1e-12  # relative: a sum within this of the size of its terms is floating noise, a true 0
+
 Array = np.ndarray
 
 
@@ -147,6 +149,37 @@ class LayerPass:
     z: Array  # (neurons,)
     values: Array  # (neurons,): what each neuron shows, f(z_j) (for glu's gates, sigmoid(z_j))
     outputs: Array  # (outputs,): what the layer passes on
+
+    @property
+    def scale(self) -> Array:
+        """The size of the terms each z is summed from, sum_i |x_i * w_ji| + |b_j|: a z within 1e-12 of it is
+        floating noise (z = 5.55e-17 for 1*0.1 + 1*0.2 - 0.3), a true 0."""
+        with np.errstate(all="ignore"):
+            return np.sum(np.abs(self.products), axis=-1) + np.abs(self.layer.bias)
+
+    def output_scale(self) -> Array:
+        """The noise scale of each output: the scale of its z where z is noise and the activation passes it on
+        as it is or smaller (relu, tanh, linear of a noise z), else 0 (a small output that is no noise)."""
+        if self.layer.activation.layerwise:
+            return np.zeros_like(self.outputs)
+        with np.errstate(all="ignore"):
+            noise = (np.abs(self.z) <= NOISE * self.scale) & (np.abs(self.values) <= np.abs(self.z))
+        return np.where(noise, self.scale, 0.0)
+
+    def as_read(self, inputs: Array | None = None) -> LayerPass:
+        """This pass as a person reads it (tables, --explain): a sum, z, value or output that is floating noise
+        (within 1e-12 of the size of the terms it came from) as the 0 it stands for; on `inputs` instead, where
+        the layer before was read so."""
+        if inputs is not None:
+            return self.layer.forward(inputs).as_read()
+        with np.errstate(all="ignore"):
+            size = np.sum(np.abs(self.products), axis=-1)
+            sums = np.where(np.abs(self.weighted_sums) <= NOISE * size, 0.0, self.weighted_sums)
+            noise = np.abs(self.z) <= NOISE * self.scale
+            z = np.where(noise, 0.0, self.z)
+            values = np.where(noise & (np.abs(self.values) <= np.abs(self.z)), 0.0, self.values)
+            outputs = np.where(self.output_scale() > 0, 0.0, self.outputs)
+        return replace(self, weighted_sums=sums, z=z, values=values, outputs=outputs)
 
     def gradient(self) -> Gradient:
         jacobian = self.layer.activation.neuron_jacobian(self.z)
@@ -288,6 +321,13 @@ class NetworkPass:
     @property
     def outputs(self) -> Array:
         return self.passes[-1].outputs
+
+    def as_read(self) -> NetworkPass:
+        """Every layer as a person reads it (LayerPass.as_read), each taking the layer before's outputs so read."""
+        passes: list[LayerPass] = []
+        for layer_pass in self.passes:
+            passes.append(layer_pass.as_read(passes[-1].outputs if passes else None))
+        return replace(self, passes=tuple(passes))
 
     def input_gradient(self) -> Array:
         """d output_k / d x_i for the whole stack (outputs x inputs, the rows first for a block): backpropagation

@@ -110,20 +110,18 @@ def fitted(
 def _stacked(
     heading: str | None, columns: list[Column], rows: list[list[Cell]], view: View, width: int, footer: str | None
 ) -> RenderableType:
-    """The table turned on its side: for each row, its names once, then a line per value (name, value)."""
+    """The table turned on its side: for each row a line of its names (line 4, Kim), then a line per value
+    (its column's name, the value): two columns, so that even 40 columns leave the values room."""
     keys = [k for k, c in enumerate(columns) if c.key]
     values = [k for k, c in enumerate(columns) if not c.key]
-    stacked_columns = [
-        Column(" ".join(columns[k].header for k in keys), key=True),
-        Column(message("quantity", view)),
-        Column(message("value", view)),
-    ]
+    stacked_columns = [Column(message("quantity", view), key=True), Column(message("value", view))]
     stacked_rows: list[list[Cell]] = []
     sections = set()
     for row in rows:
-        for n, k in enumerate(values):
-            name = " ".join(str(row[key]) for key in keys) if n == 0 else ""
-            stacked_rows.append([name, columns[k].header, row[k]])
+        if keys:
+            names = ", ".join(f"{columns[key].header} {row[key]}" for key in keys if str(row[key]).strip())
+            stacked_rows.append([(names, "bold"), ""])
+        stacked_rows += [[f"  {columns[k].header}" if keys else columns[k].header, row[k]] for k in values]
         sections.add(len(stacked_rows) - 1)
     sections.discard(len(stacked_rows) - 1)
     choices = digit_choices(view)

@@ -24,6 +24,12 @@ def format_number(value: float, digits: int | None = None) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
+def full_number(value: float) -> str:
+    """Every digit of a number, as a person writes it: 2 rather than 2.0 (tables of answers, question sheets)."""
+    text = format_number(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
 def json_number(value: float, digits: int | None = None) -> float | str:
     """A number for strict JSON: finite ones as numbers, the rest as the strings "inf", "-inf", "nan"."""
     value = float(value) + 0.0

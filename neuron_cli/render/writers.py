@@ -40,7 +40,7 @@ def console_for(view: View, out: IO[str]) -> Any:
 def _explanation(result: Any, view: View) -> str:
     from .explain import explanation
 
-    return explanation(result, view)
+    return explanation(result.as_read(), view)  # floating noise as the 0 it stands for
 
 
 def pass_table(result: Any, view: View, out: IO[str]) -> None:
@@ -57,7 +57,7 @@ def pass_table(result: Any, view: View, out: IO[str]) -> None:
         return
     from .tables import render_table
 
-    render_table(result, view, console_for(view, out))
+    render_table(result.as_read(), view, console_for(view, out))  # floating noise as the 0 it stands for
 
 
 def pass_plain(result: Any, view: View, out: IO[str]) -> None:
@@ -164,6 +164,15 @@ KINDS: dict[str, Kind] = {
         },
         whole=frozenset({Format.junit, Format.gradescope}),
     ),
+    "quiz": Kind(
+        {
+            Format.table: _from("quiz", "quiz_table"),
+            Format.json: _from("quiz", "quiz_json"),
+            Format.csv: _from("quiz", "quiz_csv"),
+            Format.plain: _from("quiz", "quiz_plain"),
+        }
+    ),
+    "unreadable": Kind({Format.gradescope: _from("answers", "unreadable_gradescope")}),
     "training": Kind(
         {
             Format.table: _from("training", "training_table"),

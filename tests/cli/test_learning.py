@@ -50,13 +50,27 @@ def test_explain_in_json(neuron):
 
 
 @pytest.mark.parametrize(
-    ("expect", "code"),
-    [("0.6225", 0), ("0.62246", 0), ("0.6224", 1), ("0.6226", 1), ("0.62", 0), ("0.623", 1), ("0.6", 0), ("0.7", 1)],
+    ("expect", "word"),
+    [
+        ("0.6225", "PASS"),
+        ("0.62246", "PASS"),
+        ("0.622", "PASS"),
+        ("0.6224", "FAIL"),
+        ("0.6226", "FAIL"),
+        ("0.623", "FAIL"),
+        ("0.7", "FAIL"),
+        ("0.62", "TOO COARSE"),  # right at its places, but 2 digits: once it passed
+        ("0.6", "TOO COARSE"),
+        ("1", "TOO COARSE"),
+    ],
 )
-def test_check_tolerance_comes_from_the_decimals_written(neuron, expect, code):
+def test_check_tolerance_comes_from_the_places_written_and_three_digits(neuron, expect, word):
     run = neuron("check", *NEURON, "--expect", expect)
-    assert run.code == code, run.out
-    assert ("PASS" if code == 0 else "FAIL") in run.out
+    assert run.code == (0 if word == "PASS" else 1), run.out
+    assert f": {word}" in run.out
+    if word == "TOO COARSE":
+        assert "give at least 3 significant digits" in run.out
+    assert "0.6" not in neuron("check", *NEURON, "--expect", "0.6", "--min-sig", "1").err
 
 
 def test_check_with_an_absolute_tolerance(neuron):
@@ -68,7 +82,7 @@ def test_check_a_layer_and_say_by_how_much(neuron):
     assert neuron("check", *LAYER, "--expect", "1.4,3.2").code == 0
     run = neuron("check", *LAYER, "--expect", "1.4,3.3")
     assert run.code == 1
-    assert "output 2: expected 3.3, got 3.1999999999999997, off by 0.1" in run.out
+    assert "output 2: answer 3.3, correct 3.1999999999999997, off by 0.1" in run.out
     assert "1 of 2 outputs do not match" in run.out
 
 
