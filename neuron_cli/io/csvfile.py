@@ -1,0 +1,217 @@
+"""CSV files as teachers' spreadsheets write them, to records: RFC 4180 quoting; UTF-8 with or without a byte
+order mark, UTF-16 with one, or CP949/EUC-KR (Korean Excel's), detected or named; comma, semicolon or tab
+delimited, detected from the first line; LF, CRLF or CR ending a line and nothing else (a form feed, NEL or
+U+2028 is a character of a cell). Read a large piece at a time: memory does not grow with the rows. A record
+that cannot be read (bad quoting, bytes not of the encoding) is a record of its own, with its reason."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, NamedTuple, TypeVar
+
+from ..errors import NeuronError
+
+PIECE = 1 << 20  # bytes read and decoded at a time
+MAX_FIELD = 1 << 20  # one line may hold up to 1 MiB of text; a longer one is refused, not held whole
+DELIMITERS = (",", ";", "\t")
+ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}
+ENCODINGS.update({"cp949": "cp949", "euc-kr": "cp949", "euckr": "cp949", "uhc": "cp949", "ms949": "cp949"})
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+T = TypeVar("T")
+_SURROGATE = re.compile("[\udc80-\udcff]")  # a byte not of the encoding, kept by surrogateescape
+
+
+class Record(NamedTuple):
+    """One record of a CSV file: its first line's number, its fields, or why it cannot be read. (A tuple: a
+    sheet has a million of them, and a tuple is made in a tenth of the time of a frozen dataclass.)"""
+
+    line: int
+    fields: list[str]
+    problem: NeuronError | None = None
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a file is written: its encoding and its delimiter."""
+
+    encoding: str
+    delimiter: str
+
+
+def detect_encoding(head: bytes, given: str | None = None) -> str:
+    """The encoding of a file that starts with `head`: named by `given`, else its byte order mark, else UTF-8
+    where its bytes are UTF-8, else CP949 (a Korean Excel's CSV) where they are that."""
+    if given is not None:
+        name = ENCODINGS.get(given.strip().lower().replace("_", "-"))
+        if name is None:
+            raise NeuronError(
+                "--encoding {given!r} is not one neuron reads; choose utf-8, utf-16 or cp949 (euc-kr)", given=given
+            )
+        return "utf-8-sig" if name == "utf-8" else name
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    lines = max(1, head.count(b"\n"))
+    bad = {name: _bad_lines(head, name) for name in ("utf-8-sig", "cp949")}
+    best = min(bad, key=lambda name: bad[name])  # UTF-8 where both read it alike (ASCII)
+    if bad[best] <= lines // 2:  # a few bad lines are those rows' problem; most of them, the file's
+        return best
+    raise NeuronError(
+        "the sheet is neither UTF-8, UTF-16 nor CP949 (EUC-KR) text; save it as UTF-8 CSV, or name its encoding "
+        "with --encoding"
+    )
+
+
+def _bad_lines(head: bytes, encoding: str) -> int:
+    """How many lines of `head` hold bytes that are not of the encoding."""
+    text = codecs.getincrementaldecoder(encoding)(errors="surrogateescape").decode(head, final=False)
+    return sum(1 for line in text.splitlines() if _SURROGATE.search(line))
+
+
+def detect_delimiter(line: str, decimal_comma: bool = False) -> str:
+    """The delimiter of a CSV file from its first line: the most frequent of comma, semicolon and tab outside
+    quotes (not the comma where commas are decimal points)."""
+    outside = re.sub(r'"[^"]*"', "", line)
+    offered = [d for d in DELIMITERS if not (decimal_comma and d == ",")]
+    counts = {d: outside.count(d) for d in offered}
+    best = max(offered, key=lambda d: counts[d])
+    return best if counts[best] else offered[0]
+
+
+def records(
+    source: IO[bytes] | Iterable[bytes],
+    encoding: str | None = None,
+    decimal_comma: bool = False,
+    first_line: int = 1,
+    dialect: Dialect | None = None,
+) -> tuple[Dialect, Iterator[Record]]:
+    """The file's dialect (as given, else detected) and its records (blank ones skipped), lines counted from
+    `first_line`."""
+    pieces = _pieces(source)
+    if dialect is not None:
+        return dialect, _records(_lines(pieces, dialect.encoding), dialect, first_line)
+    head = b""
+    while len(head) < PIECE and (piece := next(pieces, None)) is not None:
+        head += piece  # enough of the file to tell its encoding by
+    name = detect_encoding(head, encoding)
+    batches = _lines(_chain(head, pieces), name)
+    first = next(batches, None)
+    dialect = Dialect(name, detect_delimiter(first.splitlines()[0] if first else "", decimal_comma))
+    return dialect, _records(_chain(first, batches) if first else batches, dialect, first_line)
+
+
+def _pieces(source: IO[bytes] | Iterable[bytes]) -> Iterator[bytes]:
+    read = getattr(source, "read1", None) or getattr(source, "read", None)
+    if read is None:
+        yield from source
+        return
+    while piece := read(PIECE):
+        yield piece
+
+
+def _chain(head: T | None, rest: Iterator[T]) -> Iterator[T]:
+    if head:
+        yield head
+    yield from rest
+
+
+def _lines(pieces: Iterable[bytes], encoding: str) -> Iterator[str]:
+    """The text in runs of whole lines (each line ending in LF, CRLF or CR, the last one perhaps in nothing);
+    bytes not of the encoding stay as surrogate escapes, for the record that holds them to be refused."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
+    rest = ""
+    try:
+        for piece in pieces:
+            text = rest + decoder.decode(piece)
+            end = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1))  # a last CR may be half a CRLF
+            rest = text[end + 1 :]
+            if len(rest) > MAX_FIELD:
+                raise NeuronError(
+                    "a line is longer than {limit} characters, the limit of a sheet's line", limit=MAX_FIELD
+                )
+            if end >= 0:
+                yield text[: end + 1]
+        rest += decoder.decode(b"", final=True)
+    except UnicodeDecodeError:  # UTF-16's own: an odd number of bytes
+        raise NeuronError("the sheet is not {encoding} text", encoding=encoding.upper()) from None
+    if rest:
+        yield rest
+
+
+_record = tuple.__new__  # a Record made in C: _record(Record, (line, fields, None))
+
+
+def _records(runs: Iterator[str], dialect: Dialect, first_line: int) -> Iterator[Record]:
+    """Each record with its first line's number; a record that cannot be read (bad quoting, bytes not of the
+    encoding) comes with its reason, and the records after it are read on. A run of lines without a quote, a
+    foreign byte or a lone CR is split as it is (the common case, quickly); any other goes through Python's CSV
+    reader, and a quoted record a run leaves open is read again with the next run."""
+    number, carried = first_line, list[str]()  # the next line's number; the lines of a record left open
+    delimiter = dialect.delimiter
+    for run in runs:
+        plain = run.replace("\r\n", "\n") if "\r" in run else run
+        if not carried and '"' not in plain and "\r" not in plain and not _SURROGATE.search(plain):
+            lines = plain.split("\n")
+            if not lines[-1]:
+                lines.pop()  # the run's last line end
+            for line in lines:
+                fields = line.split(delimiter)
+                if fields[0].strip() or any(field.strip() for field in fields):
+                    yield _record(Record, (number, fields, None))
+                number += 1
+            continue
+        lines = carried + [line for line in _LINE.findall(run) if line]
+        first = number - len(carried)
+        carried = yield from _read_csv(lines, first, dialect, last=False)
+        number = first + len(lines)
+    if carried:
+        yield from _read_csv(carried, number - len(carried), dialect, last=True)
+
+
+def _read_csv(lines: list[str], first_line: int, dialect: Dialect, last: bool) -> Generator[Record, None, list[str]]:
+    """The records of these lines by Python's CSV reader; the lines of a quoted record they leave open (read
+    again with the next batch), unless these are the file's last."""
+    numbered = _Numbered(iter(lines), first_line)
+    while True:
+        reader = csv.reader(numbered, delimiter=dialect.delimiter, strict=True)
+        try:
+            for fields in reader:
+                line = numbered.start
+                numbered.start = numbered.number + 1
+                if not any(field.strip() for field in fields):
+                    continue
+                if any(_SURROGATE.search(field) for field in fields):
+                    encoding = dialect.encoding.replace("-sig", "").upper()
+                    yield Record(
+                        line, fields, NeuronError("line {line} is not {encoding} text", line=line, encoding=encoding)
+                    )
+                    continue
+                yield Record(line, fields)
+            return []
+        except csv.Error as problem:
+            line = numbered.start
+            open_at_end = numbered.number == first_line + len(lines) - 1 and "end of data" in str(problem)
+            if open_at_end and not last:
+                return lines[line - first_line :]
+            numbered.start = numbered.number + 1
+            yield Record(line, [], NeuronError("line {line}: not a CSV record: {problem}", line=line, problem=problem))
+
+
+class _Numbered:
+    """Lines with their numbers: `number` is the last one read, `start` the first of the record being read."""
+
+    def __init__(self, lines: Iterator[str], first_line: int) -> None:
+        self.lines, self.number, self.start = lines, first_line - 1, first_line
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.number += 1
+        return line

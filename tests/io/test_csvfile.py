@@ -1,0 +1,107 @@
+"""CSV files to records as spreadsheets write them: encodings detected, delimiters detected, LF, CRLF and CR
+ending a line and nothing else, a record that cannot be read kept with its reason, lines cut anywhere."""
+
+import io
+
+import pytest
+
+from neuron_cli.errors import NeuronError
+from neuron_cli.io import csvfile
+from neuron_cli.io.csvfile import records
+
+
+def read(data: bytes, **options):
+    dialect, rows = records(io.BytesIO(data), **options)
+    return dialect, [(r.line, r.fields, None if r.problem is None else str(r.problem)) for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("a,b\n학,생\n".encode(), "utf-8-sig"),
+        ("\ufeffa,b\n학,생\n".encode(), "utf-8-sig"),
+        ("a,b\n학,생\n".encode("utf-16"), "utf-16"),
+        ("a,b\n학,생\n".encode("cp949"), "cp949"),
+    ],
+)
+def test_encodings_are_detected(data, encoding):
+    dialect, rows = read(data)
+    assert dialect.encoding == encoding and rows == [(1, ["a", "b"], None), (2, ["학", "생"], None)]
+
+
+def test_an_encoding_may_be_named_and_a_wrong_name_is_refused():
+    assert read("a\n학\n".encode("cp949"), encoding="EUC-KR")[1] == [(1, ["a"], None), (2, ["학"], None)]
+    with pytest.raises(NeuronError, match="--encoding 'latin9' is not one neuron reads"):
+        read(b"a\n", encoding="latin9")
+
+
+def test_a_file_of_no_known_encoding_is_refused_and_a_bad_line_is_that_lines_problem():
+    with pytest.raises(NeuronError, match="neither UTF-8, UTF-16 nor CP949"):
+        read(b"\xff\xfe\xfd\n\xff\xff\n\xfe\xfe\n"[2:] + b"\x80\x80\n" * 3)
+    _, rows = read(b"a,b\n1,\xff\n2,3\n")
+    assert rows[1] == (2, ["1", "\udcff"], "line 2 is not UTF-8 text") and rows[2] == (3, ["2", "3"], None)
+
+
+@pytest.mark.parametrize(
+    ("first", "decimal_comma", "delimiter"),
+    [("a,b,c", False, ","), ("a;b;c", False, ";"), ("a\tb\tc", False, "\t"), ('"x,y";b', False, ";"), ("a", True, ";")],
+)
+def test_delimiters_are_detected_from_the_first_line(first, decimal_comma, delimiter):
+    assert csvfile.detect_delimiter(first, decimal_comma) == delimiter
+
+
+def test_only_lf_crlf_and_cr_end_a_line():
+    data = 'a,b\r\n1,x\x0cy\r2,\u2028\x85\x0b\n"3\r\n4",5\n'.encode()
+    _, rows = read(data)
+    assert rows == [
+        (1, ["a", "b"], None),
+        (2, ["1", "x\x0cy"], None),
+        (3, ["2", "\u2028\x85\x0b"], None),
+        (4, ["3\r\n4", "5"], None),
+    ]
+
+
+def test_a_record_that_cannot_be_read_is_kept_with_its_reason_and_the_rest_are_read():
+    _, rows = read(b'a,b\n1,2\n3,"4"x\n5,6\n')
+    assert rows[2][0] == 3 and rows[2][2].startswith("line 3: not a CSV record") and rows[3] == (4, ["5", "6"], None)
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3, 7, 64])
+def test_lines_cut_at_any_byte_between_pieces_read_whole(monkeypatch, cut):
+    text = "".join(f"s{k},{k}.5,한\r\n" for k in range(200)).encode()
+    pieces = [text[k : k + cut] for k in range(0, len(text), cut)]
+    _dialect, rows = records(pieces)
+    assert [r.fields for r in rows] == [[f"s{k}", f"{k}.5", "한"] for k in range(200)]
+
+
+def test_a_quoted_record_across_pieces_is_read_whole_and_plain_pieces_around_it_too():
+    # pieces of plain lines are split as they are; a quoted record left open by one piece is read with the next
+    head = "".join(f"p{k},1\n" for k in range(50))
+    quoted = 'q,"two\nlines, and ""quotes"""\n'
+    tail = "".join(f"t{k},2\n" for k in range(50))
+    text = (head + quoted + tail).encode()
+    for cut in (3, 17, len(head) + 4, len(head) + 9, 4096):
+        pieces = [text[k : k + cut] for k in range(0, len(text), cut)]
+        rows = list(records(pieces)[1])
+        assert [r.fields for r in rows] == [
+            *[[f"p{k}", "1"] for k in range(50)],
+            ["q", 'two\nlines, and "quotes"'],
+            *[[f"t{k}", "2"] for k in range(50)],
+        ]
+        assert rows[50].line == 51 and rows[51].line == 53  # the quoted record's two lines are counted
+
+
+def test_a_quote_never_closed_is_that_records_problem_at_the_end():
+    _, rows = read(b'a,b\n1,2\n3,"open\n4,5\n')
+    assert rows[:2] == [(1, ["a", "b"], None), (2, ["1", "2"], None)]
+    assert rows[2][0] == 3 and "not a CSV record" in rows[2][2]
+
+
+def test_a_foreign_byte_among_plain_lines_is_that_lines_problem():
+    _, rows = read(b"a,b\n1,2\n3,\xff\n5,6\n", encoding="utf-8")
+    assert rows[2] == (3, ["3", "\udcff"], "line 3 is not UTF-8 text") and rows[3] == (4, ["5", "6"], None)
+
+
+def test_blank_lines_and_lines_of_delimiters_only_are_skipped_and_counted():
+    _, rows = read(b"a,b\n\n,\n  ,  \n1,2\n")
+    assert rows == [(1, ["a", "b"], None), (5, ["1", "2"], None)]
