@@ -110,8 +110,21 @@ def body_lines(function: ast.FunctionDef) -> int:
     return (body[-1].end_lineno or 0) - body[0].lineno + 1
 
 
+def is_data(path) -> bool:
+    """A module that is only literal data (a message catalogue): no code to keep short."""
+    body = ast.parse(path.read_text()).body
+    statements = [node for node in body if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+    return all(
+        isinstance(node, (ast.Assign, ast.AnnAssign))
+        and all(isinstance(part, (ast.Constant, ast.Dict, ast.List, ast.Tuple)) for part in ast.walk(node.value))
+        for node in statements
+    )
+
+
 def test_modules_and_functions_stay_short():
-    long_modules = [name for name, path in MODULES.items() if len(path.read_text().splitlines()) > 500]
+    long_modules = [
+        name for name, path in MODULES.items() if len(path.read_text().splitlines()) > 500 and not is_data(path)
+    ]
     long_functions = [
         f"{name}.{function.name}: {body_lines(function)}"
         for name, path in MODULES.items()

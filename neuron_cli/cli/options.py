@@ -120,18 +120,41 @@ HEADER = Spec(
 
 # ---------------------------------------------------------------- check
 EXPECT = Spec("expect", ("--expect", "-e"), "The outputs you expect, one per output.", "VALUES", list)
-ANSWERS = Spec("answers", ("--answers",), "Grade a CSV answer sheet (or - for stdin): a row per answer.", "SHEET")
-TOL = Spec("tol", ("--tol",), "Absolute tolerance. Default: from the decimals written.", "T", float)
-RTOL = Spec("rtol", ("--rtol",), "With --answers: a tolerance relative to the true value.", "R", float)
-SIG = Spec("sig", ("--sig",), "With --answers: within half a unit of the true value's N-th digit.", "N", int)
-MIN_DECIMALS = Spec(
-    "min_decimals", ("--min-decimals",), "With --answers: fewer decimals written is too_coarse.", "N", int
+ANSWERS = Spec(
+    "answers", ("--answers",), "Grade a CSV answer sheet (or - for stdin): a row per student, or per answer.", "SHEET"
 )
-POINTS = Spec("points", ("--points",), "With --answers: points per row (gradescope). Default 1.", "P", float)
+TOL = Spec("tol", ("--tol",), "An absolute tolerance, in place of the written rule.", "T", float)
+RTOL = Spec("rtol", ("--rtol",), "A tolerance relative to the true value, in place of the written rule.", "R", float)
+SIG = Spec("sig", ("--sig",), "Within half a unit of the true value's N-th significant digit.", "N", int)
+MIN_DECIMALS = Spec(
+    "min_decimals", ("--min-decimals",), "An answer with fewer decimals is too_coarse (unless exact there).", "N", int
+)
+POINTS = Spec("points", ("--points",), "With --answers: the points of each answer of the sheet. Default 1.", "P", float)
 SHEET_TARGET = Spec("target", ("--target",), "With --answers: targets of every row without t1...", "T")
 SHEET_LR = Spec("lr", ("--lr",), "With --answers: learning rate of the step. Default 0.1.", "R", float)
 SHEET_LOSS = Spec("loss", ("--loss",), "With --answers: loss of the step. Default half_sse.", choices=losses.NAMES)
 QUIET = Spec("quiet", ("--quiet", "-q"), "Print nothing; only the exit code says.", kind=bool)
+MIN_SIG = Spec(
+    "min_sig",
+    ("--min-sig",),
+    "Significant digits an answer shows at the least, unless exact (default 3; 0: off).",
+    "N",
+    int,
+)
+QUESTIONS = Spec(
+    "questions", ("--questions",), "With --answers: the question file (TOML or JSON) that holds every input.", "FILE"
+)
+STUDENT = Spec("student", ("--student",), "The student whose row is graded (gradescope) or shown (quiz).", "ID")
+ID_COLUMN = Spec("id_column", ("--id-column",), "With --answers: the column of student ids. Default student.", "NAME")
+ENCODING = Spec(
+    "encoding",
+    ("--encoding",),
+    "With --answers: the sheet's encoding (utf-8, utf-16, cp949). Default: detected.",
+    "NAME",
+)
+DECIMAL_COMMA = Spec(
+    "decimal_comma", ("--decimal-comma",), "With --answers: 0,62 is 0.62 (a ; or tab delimited sheet).", kind=bool
+)
 
 # ---------------------------------------------------------------- truth-table, plot, diagram, activations
 GATE = Spec(
@@ -167,8 +190,13 @@ SEED = Spec("seed", ("--seed",), "Seed of --shuffle and of layers that give unit
 TRAIN_SAVE = Spec("save_model", ("--save-model",), "Write the trained network (JSON, or TOML by its name).", "PATH")
 LOSS_PLOT = Spec("plot", ("--plot",), "Draw the loss curve after training.", kind=bool)
 
-# ---------------------------------------------------------------- inspect
+# ---------------------------------------------------------------- inspect, quiz
 MODEL_FILE = Spec("file", ("FILE",), "A model file: .keras, .h5, or neuron's JSON or TOML.", "FILE", argument=True)
+QUIZ_FILE = Spec("file", ("FILE",), "A question file (TOML or JSON).", "FILE", argument=True)
+QUIZ_STUDENT = Spec("student", ("--student",), "The student whose own numbers are shown.", "ID")
+STUDENTS = Spec(
+    "students", ("--students",), "A CSV of the class (a column student): every student's questions.", "FILE"
+)
 
 
 def format_spec(formats: list[str]) -> Spec:
@@ -182,7 +210,8 @@ FAST: dict[str, tuple[Spec, ...]] = {
     "compute": (X, W, B, ACTIVATION, DIGITS, format_spec(["plain", "csv", "json"])),
     "check": (
         *(X, W, B, ACTIVATION, MODEL, ANSWERS, TOL, RTOL, SIG, MIN_DECIMALS, POINTS, SHEET_TARGET, SHEET_LR),
-        *(SHEET_LOSS, QUIET, format_spec(["plain", "csv", "json", "junit", "gradescope"])),
+        *(SHEET_LOSS, QUIET, MIN_SIG, QUESTIONS, STUDENT, ID_COLUMN, ENCODING, DECIMAL_COMMA),
+        format_spec(["plain", "csv", "json", "junit", "gradescope"]),
     ),
 }
 

@@ -72,6 +72,7 @@ if TYPE_CHECKING:  # the choices are Enums made at run time: to mypy, any value
     CatalogueFormatChoice = str
     TrainingFormatChoice = str
     InspectFormatChoice = str
+    QuizFormatChoice = str
     FLOAT64: Any
     AUTO: Any
     SGD: Any
@@ -87,6 +88,7 @@ else:
     CatalogueFormatChoice = choices(o.format_spec(formats("activations")))
     TrainingFormatChoice = choices(o.format_spec(formats("training")))
     InspectFormatChoice = choices(o.format_spec(formats("inspect")))
+    QuizFormatChoice = choices(o.format_spec(formats("quiz")))
     # the defaults that --help shows
     FLOAT64, AUTO, SGD = DtypeChoice("float64"), ColorChoice("auto"), OptimizerChoice("sgd")
     HALF_SSE, MERMAID = LossChoice("half_sse"), DrawingChoice("mermaid")
@@ -129,6 +131,12 @@ SheetTarget = Annotated[str | None, option(o.SHEET_TARGET)]
 SheetLr = Annotated[float | None, option(o.SHEET_LR)]
 SheetLoss = Annotated[LossChoice | None, option(o.SHEET_LOSS)]
 Quiet = Annotated[bool, option(o.QUIET)]
+MinSig = Annotated[int | None, option(o.MIN_SIG)]
+Questions = Annotated[str | None, option(o.QUESTIONS)]
+Student = Annotated[str | None, option(o.STUDENT)]
+IdColumn = Annotated[str | None, option(o.ID_COLUMN)]
+Encoding = Annotated[str | None, option(o.ENCODING)]
+DecimalComma = Annotated[bool, option(o.DECIMAL_COMMA)]
 
 # ---------------------------------------------------------------- truth-table, plot, diagram, activations
 TruthFormat = Annotated[TruthFormatChoice | None, option(o.format_spec(formats("truth_table")))]
@@ -160,4 +168,8 @@ TrainSave = Annotated[str | None, option(o.TRAIN_SAVE)]
 LossPlot = Annotated[bool, option(o.LOSS_PLOT)]
 TrainingFormat = Annotated[TrainingFormatChoice | None, option(o.format_spec(formats("training")))]
 ModelFile = Annotated[str, option(o.MODEL_FILE)]
+QuizFile = Annotated[str, option(o.QUIZ_FILE)]
+QuizStudent = Annotated[str | None, option(o.QUIZ_STUDENT)]
+Students = Annotated[str | None, option(o.STUDENTS)]
+QuizFormat = Annotated[QuizFormatChoice | None, option(o.format_spec(formats("quiz")))]
 InspectFormat = Annotated[InspectFormatChoice | None, option(o.format_spec(formats("inspect")))]

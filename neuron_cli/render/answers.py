@@ -1,16 +1,18 @@
-"""Graded answer sheets as a table, CSV, JSON Lines, JUnit XML or Gradescope's results.json."""
+"""Graded answer sheets as a table, CSV, JSON Lines, plain lines, JUnit XML or Gradescope's results.json. The
+words are the same in every format: `answer` is what the sheet says, `correct` is neuron's value."""
 
 from __future__ import annotations
 
 import csv
 import json
+import math
+import re
 from typing import IO, Any
 
-import numpy as np
-
-from ..i18n import message
-from .numbers import format_number, json_number, plain_lines
-from .view import View
+from ..i18n import describe, message, plural
+from .numbers import format_number, json_number
+from .verdicts import hint_words
+from .view import TABLE_DIGITS, View
 
 VERDICT_STYLES = {
     "pass": "green",
@@ -19,158 +21,309 @@ VERDICT_STYLES = {
     "invalid": "bold red",
     "too_coarse": "yellow",
 }
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell that starts so as a formula
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
-def row_name(row: Any, view: View) -> str:
-    """How a person finds the row: its line, then what its naming columns say (alice, q1)."""
-    named = ", ".join(value for value in row.names.values() if value.strip())
-    return message("line {line}", view, line=row.line) + (f" ({named})" if named else "")
+def cells(part: Any, r: int) -> list[dict[str, Any]]:
+    """Row r's cells, as JSON has them."""
+    marks, layout = part.marks, part.layout
+    found = []
+    for k, answer in enumerate(layout.answers):
+        graded = marks.graded[k]
+        correct = marks.correct[k][r]
+        found.append(
+            {
+                "column": answer.name,
+                "question": answer.question,
+                "answer": marks.answers[k][r],
+                "correct": None if math.isnan(correct) else json_number(correct),
+                "tolerance": None if math.isnan(graded.tolerances[r]) else json_number(graded.tolerances[r]),
+                "verdict": graded.verdicts[r],
+                "points": marks.points[k][r],
+            }
+        )
+    return found
 
 
-def summary_line(part: Any, view: View) -> str:
-    text = message("{passed} of {total} rows pass", view, passed=part.passed, total=part.total)
-    if part.extra.get("stopped"):
-        text += "; " + message("the sheet stopped at an unusable line (below)", view)
-    return text
+def names_of(part: Any, r: int) -> dict[str, str]:
+    return dict(zip(part.layout.name_headers, part.marks.names[r]))
+
+
+def reason(part: Any, r: int, view: View) -> str:
+    problem = part.marks.reasons[r]
+    return "" if problem is None else describe(problem, view.lang)
+
+
+def cell_words(part: Any, k: int, r: int, view: View) -> str:
+    """An answer's verdict for a person: the verdict, the answer as written, the correct value, the tolerance it
+    missed, and what it lacks."""
+    marks, answer = part.marks, part.layout.answers[k]
+    graded = marks.graded[k]
+    verdict, written = graded.verdicts[r], marks.answers[k][r]
+    correct, tolerance, hint = marks.correct[k][r], graded.tolerances[r], graded.hints[r]
+    details = [message("answer {answer}", view, answer=written) if written else message("no answer", view)]
+    if not math.isnan(correct):
+        details.append(message("correct {correct}", view, correct=format_number(correct, TABLE_DIGITS)))
+    if verdict != "pass" and not math.isnan(tolerance):
+        details.append(message("tolerance {tolerance}", view, tolerance=format_number(tolerance, 3)))
+    words = f"{answer.name}: {message(verdict.replace('_', ' '), view)} ({', '.join(details)})"
+    if hint == "decimal comma":
+        words += "; " + message("write a decimal point: 0.5, not 0,5 (or give --decimal-comma)", view)
+    elif hint:
+        words += "; " + message("give at least {hint}", view, hint=hint_words(hint, view))
+    return words
+
+
+def row_failures(part: Any, r: int, view: View) -> str:
+    if part.marks.reasons[r] is not None:
+        return reason(part, r, view)
+    return "; ".join(
+        cell_words(part, k, r, view) for k, graded in enumerate(part.marks.graded) if graded.verdicts[r] != "pass"
+    )
+
+
+def row_name(part: Any, r: int, view: View) -> str:
+    """How a person finds the row: its line, then what its naming columns say (alice, 2b)."""
+    named = ", ".join(value for value in part.marks.names[r] if value.strip())
+    return message("line {line}", view, line=part.marks.lines[r]) + (f" ({named})" if named else "")
+
+
+def summary(part: Any) -> dict[str, Any]:
+    counts, layout = part.counts, part.layout
+    rows = counts.get("rows", 0)
+    right = counts.get("questions", {})
+    return {
+        "rows": rows,
+        "passed": counts.get("pass", 0),
+        "failed": counts.get("fail", 0),
+        "invalid": counts.get("invalid", 0),
+        "mean_score": json_number(counts.get("score", 0.0) / rows) if rows else 0.0,
+        "max_score": json_number(layout.max_score),
+        "questions": {question: {"passed": right.get(question, 0), "of": rows} for question in layout.questions},
+        **({"all_right": counts["all_right"]} if "all_right" in counts else {}),
+    }
+
+
+def summary_lines(part: Any, view: View) -> list[str]:
+    """The summary for a person: rows right, the mean score, and each question's count."""
+    s = summary(part)
+    lines = [
+        message(
+            "{passed} of {rows} students have every answer right; mean score {mean} of {max}",
+            view,
+            passed=s["passed"],
+            rows=s["rows"],
+            mean=format_number(s["mean_score"], 4),
+            max=format_number(s["max_score"], 4),
+        )
+    ]
+    if s["invalid"]:
+        lines.append(message("{rows} could not be read (scored 0)", view, rows=plural(s["invalid"], "row", view)))
+    for question, count in s["questions"].items():
+        lines.append(
+            message(
+                "{question}: {passed} of {rows} right", view, question=question, passed=count["passed"], rows=s["rows"]
+            )
+        )
+    if s.get("all_right"):
+        lines.append(message("every answer right: {students}", view, students=", ".join(s["all_right"])))
+    return lines
+
+
+# ---------------------------------------------------------------- the writers
+
+
+def answers_json(part: Any, view: View, out: IO[str]) -> None:
+    """JSON Lines: an object per sheet row, then the summary."""
+    lines = []
+    marks = part.marks
+    for r in range(len(marks)):
+        doc: dict[str, Any] = {
+            "line": marks.lines[r],
+            "names": names_of(part, r),
+            "score": marks.scores[r],
+            "max_score": part.layout.max_score,
+            "verdict": marks.verdicts[r],
+        }
+        if marks.reasons[r] is not None:
+            doc["reason"] = reason(part, r, view)
+        doc["cells"] = cells(part, r)
+        lines.append(json.dumps(doc, ensure_ascii=False, allow_nan=False))
+    if part.last:
+        lines.append(json.dumps({"summary": summary(part)}, ensure_ascii=False, allow_nan=False))
+    if lines:
+        out.write("\n".join(lines) + "\n")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A naming cell a spreadsheet shows as written, never runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def answers_csv(part: Any, view: View, out: IO[str]) -> None:
+    """The naming columns, score, max_score, verdict, then for each answer column c: c as written, c_correct
+    and c_verdict; last, why a row could not be read. Made a column at a time: a block has thousands of rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    layout, marks = part.layout, part.marks
+    if part.first:
+        header = [*layout.name_headers, "score", "max_score", "verdict"]
+        for answer in layout.answers:
+            header += [answer.name, f"{answer.name}_correct", f"{answer.name}_verdict"]
+        writer.writerow([*map(spreadsheet_safe, header), "reason"])
+    rows = len(marks)
+    if not rows:
+        return
+    columns = [[spreadsheet_safe(names[j]) for names in marks.names] for j in range(len(layout.names))]
+    columns += [_numbers(marks.scores), [format_number(layout.max_score)] * rows, marks.verdicts]
+    for k in range(len(layout.answers)):
+        columns += [list(map(spreadsheet_safe, marks.answers[k])), _numbers(marks.correct[k])]
+        columns.append(marks.graded[k].verdicts)
+    columns.append([spreadsheet_safe(reason(part, r, view)) if marks.reasons[r] else "" for r in range(rows)])
+    writer.writerows(zip(*columns))
+
+
+def _numbers(values: list[float]) -> list[str]:
+    """Numbers as format_number writes them (every digit), a blank for nan."""
+    return [repr(value + 0.0) if value == value else "" for value in values]
+
+
+def answers_plain(part: Any, view: View, out: IO[str]) -> None:
+    """A line per sheet row (where it is, its verdict and score, and why it did not pass), then the summary."""
+    lines = []
+    marks = part.marks
+    most = format_number(part.layout.max_score, TABLE_DIGITS)
+    for r in range(len(marks)):
+        verdict = marks.verdicts[r]
+        score = message("{score} of {most}", view, score=format_number(marks.scores[r], TABLE_DIGITS), most=most)
+        line = f"{row_name(part, r, view)}: {message(verdict, view)}, {score}"
+        if verdict != "pass":
+            line += f": {row_failures(part, r, view)}"
+        lines.append(line)
+    if part.last:
+        lines += summary_lines(part, view)
+    if lines:
+        out.write("\n".join(lines) + "\n")
 
 
 def answers_table(part: Any, view: View, out: IO[str]) -> None:
+    """A row per student (names, each answer's verdict, the score), then the summary."""
     from rich.text import Text
 
     from .console import Column, fitted, make_console
 
     console = make_console(out, color=view.color, width=view.width)
-    schema = part.schema
-    if part.rows:
-        columns = [Column(message("line", view), key=True)]
-        columns += [Column(schema.headers[c].strip(), key=True) for c in schema.names]
-        columns += [Column(e.header) for e in schema.expected] + [Column(message("verdict", view))]
+    layout, marks = part.layout, part.marks
+    if len(marks):
+        columns = [Column(message("line", view), key=True)] + [Column(h, key=True) for h in layout.name_headers]
+        columns += [Column(answer.name) for answer in layout.answers]
+        columns += [Column(message("score", view)), Column(message("verdict", view))]
         rows: list[list[Any]] = []
-        for row in part.rows:
-            cells: list[Any] = [str(row.line), *row.names.values()]
-            for cell in row.cells:
-                word = message(cell.verdict.replace("_", " "), view)
-                shown = f"{word} {format_number(cell.got, 6)}" if cell.verdict == "fail" else word
-                cells.append((shown, VERDICT_STYLES[cell.verdict]))
-            verdict = "pass" if row.passed else "fail"
-            cells.append((message(verdict.upper(), view), VERDICT_STYLES[verdict]))
-            rows.append(cells)
+        for r in range(len(marks)):
+            row: list[Any] = [str(marks.lines[r]), *marks.names[r]]
+            for k in range(len(layout.answers)):
+                verdict = marks.graded[k].verdicts[r]
+                word = message(verdict.replace("_", " "), view)
+                if verdict in ("fail", "too_coarse") and not math.isnan(marks.correct[k][r]):
+                    word += f" {format_number(marks.correct[k][r], 6)}"
+                row.append((word, VERDICT_STYLES[verdict]))
+            row += [
+                format_number(marks.scores[r], 6),
+                (message(marks.verdicts[r], view), VERDICT_STYLES[marks.verdicts[r]]),
+            ]
+            rows.append(row)
         console.print(fitted(None, columns, rows, view, console.width))
+        for r, problem in enumerate(marks.reasons):
+            if problem is not None:
+                console.print(Text(f"{row_name(part, r, view)}: {describe(problem, view.lang)}"))
     if part.last:
-        console.print(Text(summary_line(part, view), style="bold"))
+        for number, line in enumerate(summary_lines(part, view)):
+            console.print(Text(line, style="bold" if number == 0 else ""))
 
 
-def answers_csv(part: Any, view: View, out: IO[str]) -> None:
-    """The naming columns, the row's verdict, then each expected column as written and what it should be."""
-    writer = csv.writer(out, lineterminator="\n")
-    schema = part.schema
-    if part.first:
-        header = [schema.headers[c].strip() for c in schema.names] + ["verdict"]
-        for e in schema.expected:
-            header += [e.header, f"{e.header}_got"]
-        writer.writerow(header)
-    verdicts = ["pass" if passed else "fail" for passed in part.row_passed]
-    columns: list[list[str]] = [verdicts]
-    for column in part.columns:
-        columns.append(column.written)
-        got = np.asarray(column.got, dtype=np.float64).reshape(-1, 1)
-        columns.append(plain_lines(got, view.digits).splitlines() if len(got) else [])
-    writer.writerows([*names, *cells] for names, cells in zip(part.names, zip(*columns)))
+def xml_text(text: str) -> str:
+    """Text for an XML attribute or element: markup escaped, and control characters (which XML 1.0 cannot hold
+    at all) written as \\uXXXX."""
+    from xml.sax.saxutils import escape
 
-
-def _row_document(row: Any, view: View) -> dict[str, Any]:
-    return {
-        "line": row.line,
-        "names": row.names,
-        "verdict": "pass" if row.passed else "fail",
-        "cells": [
-            {
-                "column": cell.column,
-                "expected": cell.written,
-                "got": json_number(cell.got, view.digits),
-                "tolerance": None if cell.tolerance is None else json_number(cell.tolerance),
-                "verdict": cell.verdict,
-            }
-            for cell in row.cells
-        ],
-    }
-
-
-def _summary(part: Any) -> dict[str, Any]:
-    return {"rows": part.total, "passed": part.passed, "failed": part.total - part.passed}
-
-
-def answers_json(part: Any, view: View, out: IO[str]) -> None:
-    """JSON Lines: an object per sheet row, then a summary."""
-    lines = [json.dumps(_row_document(row, view), ensure_ascii=False, allow_nan=False) for row in part.rows]
-    if part.last:
-        lines.append(json.dumps({"summary": _summary(part)}))
-    if lines:
-        out.write("\n".join(lines) + "\n")
-
-
-def failure_text(row: Any) -> str:
-    """Why a row failed: each cell that did not pass, what was written and what it should be."""
-    reasons = []
-    for cell in row.cells:
-        if cell.verdict != "pass":
-            allowed = f" (allowed {format_number(cell.tolerance, 3)})" if cell.tolerance is not None else ""
-            reasons.append(f"{cell.column}: {cell.verdict}, written {cell.written!r}, expected {cell.got!r}{allowed}")
-    return "; ".join(reasons)
+    visible = _CONTROL.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
+    return escape(visible, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def answers_junit(part: Any, view: View, out: IO[str]) -> None:
-    """JUnit XML: a testcase per sheet row, with a failure saying which cells failed and why."""
-    from xml.sax.saxutils import quoteattr
+    """JUnit XML that Jenkins' and Ant's schemas both accept: a testsuite per sheet row, a testcase per answer
+    cell, a failure (for fail, too_coarse, missing and invalid alike) saying answer, correct and tolerance."""
+    import socket
+    import time
 
-    failed = part.total - part.passed
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuites name="neuron" tests="{part.total}" failures="{failed}" errors="0">',
-        f'  <testsuite name="answers" tests="{part.total}" failures="{failed}" errors="0" skipped="0">',
-    ]
-    for row in part.rows:
-        name = quoteattr(row_name(row, View()))
-        if row.passed:
-            lines.append(f'    <testcase classname="neuron.answers" name={name}/>')
-        else:
-            reason = quoteattr(failure_text(row))
-            lines.append(f'    <testcase classname="neuron.answers" name={name}>')
-            lines.append(f'      <failure message={reason} type="wrong answer"/>')
+    marks, layout = part.marks, part.layout
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(_now()))
+    host = xml_text(socket.gethostname() or "localhost")
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"]
+    for r in range(len(marks)):
+        wrong = sum(graded.verdicts[r] != "pass" for graded in marks.graded)
+        name = xml_text(row_name(part, r, View()))
+        lines.append(
+            f'  <testsuite name="{name}" package="neuron" id="{r}" tests="{len(layout.answers)}" failures="{wrong}" '
+            f'errors="0" skipped="0" time="0" timestamp="{stamp}" hostname="{host}">'
+        )
+        lines.append("    <properties/>")
+        for k, answer in enumerate(layout.answers):
+            case = (
+                f'    <testcase name="{xml_text(answer.name)}" classname="neuron.{xml_text(answer.question)}" time="0"'
+            )
+            if marks.graded[k].verdicts[r] == "pass":
+                lines.append(case + "/>")
+                continue
+            words = xml_text(reason(part, r, view) if marks.reasons[r] is not None else cell_words(part, k, r, view))
+            lines += [
+                case + ">",
+                f'      <failure message="{words}" type="{marks.graded[k].verdicts[r]}">{words}</failure>',
+            ]
             lines.append("    </testcase>")
-    if part.extra.get("stopped"):
-        lines.append("    <system-err>the sheet stopped at an unusable line; see the error</system-err>")
-    lines += ["  </testsuite>", "</testsuites>"]
+        lines += ["    <system-out/>", "    <system-err/>", "  </testsuite>"]
+    lines.append("</testsuites>")
     out.write("\n".join(lines) + "\n")
 
 
+def _now() -> float:
+    """The report's time: SOURCE_DATE_EPOCH where it is set (a reproducible report), else now."""
+    import os
+    import time
+
+    try:
+        return float(os.environ["SOURCE_DATE_EPOCH"])
+    except (KeyError, ValueError):
+        return time.time()
+
+
 def answers_gradescope(part: Any, view: View, out: IO[str]) -> None:
-    """Gradescope's results.json: a test per sheet row worth --points, and the total score."""
-    tests = [
-        {
-            "name": row_name(row, View()),
-            "score": part.points if row.passed else 0.0,
-            "max_score": part.points,
-            "status": "passed" if row.passed else "failed",
-            "output": "all cells pass" if row.passed else failure_text(row),
-        }
-        for row in part.rows
-    ]
-    document = {
-        "score": part.points * part.passed,
-        "output": f"{part.passed} of {part.total} rows pass",
-        "tests": tests,
-    }
+    """Gradescope's results.json for one submission: its score, and a test per question (passed only with full
+    marks), whose output says each answer's verdict."""
+    marks, layout = part.marks, part.layout
+    tests = []
+    for question in layout.questions:
+        columns = [k for k, answer in enumerate(layout.answers) if answer.question == question]
+        most = sum(layout.answers[k].points for k in columns)
+        score = sum(marks.points[k][0] for k in columns) if len(marks) else 0.0
+        output = [cell_words(part, k, 0, view) for k in columns] if len(marks) else []
+        tests.append(
+            {
+                "name": question,
+                "score": score,
+                "max_score": most,
+                "status": "passed" if len(marks) and score >= most else "failed",
+                "output": "\n".join(output),
+            }
+        )
+    document: dict[str, Any] = {"score": marks.scores[0] if len(marks) else 0.0, "tests": tests}
+    if len(marks) and marks.reasons[0] is not None:
+        document["output"] = reason(part, 0, view)
     out.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def answers_plain(part: Any, view: View, out: IO[str]) -> None:
-    """A line per sheet row (where it is, its verdict, and why it failed), then how many rows pass."""
-    lines = []
-    for row in part.rows:
-        verdict = message("pass" if row.passed else "fail", view)
-        lines.append(f"{row_name(row, view)}: {verdict}" + ("" if row.passed else f": {failure_text(row)}"))
-    if part.last:
-        lines.append(summary_line(part, view))
-    if lines:
-        out.write("\n".join(lines) + "\n")
+def unreadable_gradescope(problem: Any, view: View, out: IO[str]) -> None:
+    """The results.json of a submission that cannot be read: score 0 and the reason, for the student to see
+    (the contract's `{"score": 0, "output": .., "tests": []}`)."""
+    document = {"score": 0.0, "output": describe(problem, view.lang), "tests": []}
+    out.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")

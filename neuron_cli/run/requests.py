@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..io.questions import Quiz
 from ..nn.grading import Tolerance
 from ..nn.layers import Network
 from ..nn.training import Settings
@@ -62,18 +63,24 @@ class CheckRequest:
 
 @dataclass(frozen=True)
 class GradeRequest:
-    """`neuron check --answers`: every row of an answer sheet graded, cell by cell."""
+    """`neuron check --answers`: every row of an answer sheet graded, cell by cell: a class's sheet of a question
+    file (`quiz`), or a teacher's own sheet of `network`."""
 
-    network: Network
+    network: Network | None
     format: Format
     view: View
     sheet: str  # a path, or - for standard input
+    quiz: Quiz | None = None
     inputs: Array | None = None  # -x: the inputs of every row, where the sheet has no x1..
     targets: Array | None = None  # --target: the targets of every row, where the sheet has no t1..
     loss: str = "half_sse"  # the training step of loss, w and b columns
     rate: float = 0.1
     tolerance: Tolerance = field(default_factory=Tolerance)
-    points: float = 1.0
+    points: float = 1.0  # what a right answer of a teacher's sheet earns
+    id_column: str = "student"
+    student: str | None = None  # the one row Gradescope grades, where the sheet holds several
+    encoding: str | None = None  # None: detected
+    decimal_comma: bool = False
     split: bool = False  # a sheet in a regular file may be graded by two processes (the caller ends with the run)
 
 

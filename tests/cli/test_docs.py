@@ -16,7 +16,7 @@ COMMANDS = sorted(command.name for command in typer.main.get_group(app).commands
 
 
 def test_commands_are_the_contracts():
-    assert COMMANDS == ["activations", "check", "compute", "diagram", "inspect", "plot", "train", "truth-table"]
+    assert COMMANDS == ["activations", "check", "compute", "diagram", "inspect", "plot", "quiz", "train", "truth-table"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -111,7 +111,7 @@ def test_colour_only_when_asked_or_on_a_terminal(color, escapes):
 def test_verdict_csv_and_its_header():
     verdict = check_outputs(["0.6225"], np.array([0.6224593312018546]), Tolerance())
     lines = written("verdict", verdict, View(), Format.csv).splitlines()
-    assert lines[0] == "output,expected,got,difference,tolerance,verdict"
+    assert lines[0] == "output,answer,correct,difference,tolerance,verdict"
     assert lines[1].startswith("y1,0.6225,0.6224593312018546,") and lines[1].endswith(",pass")
     table = written("verdict", verdict, View(), Format.table, 80)
     assert "verdict" in table.splitlines()[1]

@@ -1,0 +1,99 @@
+"""A question file's questions with one student's numbers: for the student to read (a table, in --lang), for a
+script (JSON), or as the header of the answer sheet to fill in (CSV)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Any
+
+from ..i18n import message
+from .answers import spreadsheet_safe
+from .numbers import full_number, json_lists, json_number
+from .view import View
+
+
+def question_document(question: Any) -> dict[str, Any]:
+    layers = [
+        {"weights": json_lists(layer.weights), "bias": json_lists(layer.bias), "activation": layer.activation.label}
+        for layer in question.network.layers
+    ]
+    doc: dict[str, Any] = {"id": question.id, "points": question.points}
+    if question.text:
+        doc["text"] = question.text
+    doc.update(inputs=json_lists(question.inputs), layers=layers)
+    if question.targets is not None:
+        doc.update(targets=json_lists(question.targets), learning_rate=json_number(question.rate), loss=question.loss)
+    doc.update(ask=[e.header for e in question.asked], columns=question.columns)
+    return doc
+
+
+def quiz_json(sheet: Any, view: View, out: IO[str]) -> None:
+    """A line per student: their id and their questions."""
+    for student, quiz in sheet.students:
+        doc = {"student": student, "questions": [question_document(q) for q in quiz.questions]}
+        out.write(json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def quiz_csv(sheet: Any, view: View, out: IO[str]) -> None:
+    """The answer sheet to fill in: `student` and every asked column, then a row per student."""
+    writer = csv.writer(out, lineterminator="\n")
+    columns = [column for question in sheet.quiz.questions for column in question.columns]
+    writer.writerow(["student", *columns])
+    for student, _ in sheet.students:
+        writer.writerow([spreadsheet_safe(student), *[""] * len(columns)])
+
+
+def _numbers(values: Any) -> str:
+    return ", ".join(full_number(v) for v in values)
+
+
+def quiz_text(sheet: Any, view: View) -> list[str]:
+    lines = []
+    for student, quiz in sheet.students:
+        lines.append(message("Questions for {student}", view, student=student))
+        for question in quiz.questions:
+            lines.append("")
+            lines.append(message("{id} ({points} points)", view, id=question.id, points=full_number(question.points)))
+            if question.text:
+                lines.append(f"  {question.text}")
+            lines.append(f"  x = {_numbers(question.inputs)}")
+            many = len(question.network.layers) > 1
+            for number, layer in enumerate(question.network.layers, start=1):
+                prefix = message("layer {number}: ", view, number=number) if many else ""
+                weights = "; ".join(_numbers(row) for row in layer.weights)
+                lines.append(f"  {prefix}w = {weights}   b = {_numbers(layer.bias)}   f = {layer.activation.label}")
+            if question.targets is not None:
+                lines.append(
+                    "  "
+                    + message(
+                        "target {targets}, learning rate {rate}, loss {loss}",
+                        view,
+                        targets=_numbers(question.targets),
+                        rate=full_number(question.rate),
+                        loss=question.loss,
+                    )
+                )
+            lines.append("  " + message("answer: {columns}", view, columns=", ".join(question.columns)))
+        lines.append("")
+    return lines
+
+
+def quiz_plain(sheet: Any, view: View, out: IO[str]) -> None:
+    out.write("\n".join(quiz_text(sheet, view)))
+
+
+def quiz_table(sheet: Any, view: View, out: IO[str]) -> None:
+    """The questions for a person: on a narrow terminal a line wraps between words, under its own indent."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from .console import make_console
+
+    console = make_console(out, color=view.color, width=view.width)
+    for line in quiz_text(sheet, view):
+        body = line.lstrip(" ")
+        if body == line:  # a title: the student, a question
+            console.print(Text(line, style="bold" if line else ""))
+        else:
+            console.print(Padding(Text(body), (0, 0, 0, len(line) - len(body)), expand=False))
