@@ -36,13 +36,16 @@ def build_network(given: dict[str, Any]) -> Network:
     return network.astype(np.float32) if value(given, "dtype") == "float32" else network
 
 
+def refuse_layers_beside_model(w: list[str] | None, b: str | None, a: str | None) -> None:
+    """--model brings its own layers: -w, -b or -a beside it would be ignored, so they are refused."""
+    given = [name for name, part in (("-w", w), ("-b", b), ("-a", a)) if part is not None]
+    if given:
+        raise NeuronError("--model brings its own layers; leave out {given} (or drop --model)", given=", ".join(given))
+
+
 def described_network(w: list[str] | None, b: str | None, a: str | None, model: str | None) -> Network:
     if model is not None:
-        given = [name for name, part in (("-w", w), ("-b", b), ("-a", a)) if part is not None]
-        if given:
-            raise NeuronError(
-                "--model brings its own layers; leave out {given} (or drop --model)", given=", ".join(given)
-            )
+        refuse_layers_beside_model(w, b, a)
         from ..io.models import load_model
 
         return load_model(model)

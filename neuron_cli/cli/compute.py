@@ -36,10 +36,7 @@ def request(given: dict[str, Any], lang: str, split: bool = False) -> ComputeReq
     chosen = chosen_format(given)
     view = make_view(given, lang, grad=bool(given.get("grad")), explain=bool(given.get("explain")))
     refuse_plot(bool(given.get("plot")), chosen)
-    once = row_only(given)
     x = given.get("x")
-    if (x is None or x == "-") and once:
-        raise NeuronError("{options}: one input row only, given with -x, not a stream", options=", ".join(once))
     network = build_network(given)
     step = None
     if target is not None:
@@ -47,19 +44,11 @@ def request(given: dict[str, Any], lang: str, split: bool = False) -> ComputeReq
         step = Step(parse_vector(target, "--target"), value(given, "loss") or "half_sse", 0.1 if rate is None else rate)
     saving = Saving(given.get("save_svg"), given.get("save_html"), given.get("save_model"))
     plot, header = bool(given.get("plot")), given.get("header")
-    return ComputeRequest(network, chosen, view, x, step, saving, plot, header, split)
-
-
-def row_only(given: dict[str, Any]) -> list[str]:
-    """The options that act on one input row given with -x (not on a stream, nor on the rows of a file)."""
-    names = (
-        ("--explain", "explain"),
-        ("--target", "target"),
-        ("--plot", "plot"),
-        ("--save-svg", "save_svg"),
-        ("--save-html", "save_html"),
-    )
-    return [option for option, name in names if given.get(name)]
+    made = ComputeRequest(network, chosen, view, x, step, saving, plot, header, split)
+    once = made.row_only()
+    if (x is None or x == "-") and once:
+        raise NeuronError("{options}: one input row only, given with -x, not a stream", options=", ".join(once))
+    return made
 
 
 def run(given: dict[str, Any], outcome: Outcome, split: bool = False) -> int:

@@ -28,7 +28,8 @@ HELP = """The activation and its derivative plotted in the terminal; --at Z mark
 def run(given: dict[str, Any], outcome: Outcome) -> int:
     spec = parse_activation(given["name"], "NAME")
     out = make_console(sys.stdout, color=make_view(given, outcome.lang).color)
-    width, height = given.get("width"), given.get("height") or 20
+    width, height = given.get("width"), given.get("height")
+    height = 20 if height is None else height
     width = width if width is not None else min(72, out.width)
     if not (10 <= width <= 1000 and 5 <= height <= 500):
         raise NeuronError("--width takes 10 to 1000 and --height 5 to 500")

@@ -16,7 +16,16 @@ from ..nn.optimizers import make_optimizer
 from ..nn.training import Settings
 from ..run.requests import Optimizing, TrainRequest
 from ..run.training import run_training
-from .build import chosen_format, described_network, given_or, make_view, refuse_plot, stdin_source, value
+from .build import (
+    chosen_format,
+    described_network,
+    given_or,
+    make_view,
+    refuse_layers_beside_model,
+    refuse_plot,
+    stdin_source,
+    value,
+)
 from .compute import note_still
 from .edge import Outcome
 
@@ -76,9 +85,7 @@ def training_network(given: dict[str, Any], dataset: DataSet, seed: int) -> Netw
     w, b, a, model = given.get("w"), given.get("b"), given.get("activation"), given.get("model")
     if model is None:
         return described_network(w, b, a, None)
-    named = [name for name, part in (("-w", w), ("-b", b), ("-a", a)) if part is not None]
-    if named:
-        raise NeuronError("--model brings its own layers; leave out {given} (or drop --model)", given=", ".join(named))
+    refuse_layers_beside_model(w, b, a)
     if dataset.inputs is not None:
         return load_model(model, len(dataset.inputs), seed)
     # No header: the inputs are what the outputs leave of a row, and the outputs do not depend on the inputs.

@@ -533,4 +533,5 @@ TRANSLATIONS: dict[str, str] = {
     "line {line}: column {header!r}: the question file gives every input and target; remove the column": "{line}번째 줄: {header!r} 열: 입력과 목표값은 모두 문항 파일에 있으니 이 열을 지우세요",
     "{where}: {name}: numbers here start from 1; a header that counts from 0 (x0, y0) needs --index-base 0": "{where}: {name}: 여기서는 번호를 1부터 셉니다. 0부터 세는 머리글(x0, y0)에는 --index-base 0을 주세요",
     "line {line}: column {header}: numbers here start from 1; a header that counts from 0 (x0, t0) needs --index-base 0": "{line}번째 줄: {header} 열: 여기서는 번호를 1부터 셉니다. 0부터 세는 머리글(x0, t0)에는 --index-base 0을 주세요",
+    "no bias (use_bias: false): nothing to update": "편향 없음(use_bias: false): 갱신할 편향이 없습니다",
 }

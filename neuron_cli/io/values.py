@@ -237,13 +237,3 @@ def parse_activation(text: str, where: str = "-a") -> ActivationSpec:
         return get(text)
     except NeuronError as problem:
         raise NeuronError("{where}: {problem}", where=where, problem=problem) from None
-
-
-def parse_expected(text: str, where: str = "--expect") -> tuple[Array, Array]:
-    """The expected values, and for each half a unit of its last written decimal place (0.6225: 0.00005)."""
-    from decimal import Decimal
-
-    values = parse_vector(text, where)  # finite numbers only, so each exponent below is an int
-    exponents = [int(Decimal(field.strip()).as_tuple().exponent) for field in split_values(text)]
-    # A number written as 0e309 has its last digit beyond any float: it allows anything.
-    return values, np.array([0.5 * 10.0**e if e < 309 else np.inf for e in exponents], dtype=np.float64)

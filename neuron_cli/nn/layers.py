@@ -185,7 +185,8 @@ class LayerPass:
         jacobian = self.layer.activation.neuron_jacobian(self.z)
         own = np.diagonal(jacobian, axis1=-2, axis2=-1).copy()
         with np.errstate(all="ignore"):
-            return Gradient(own, own[..., :, None] * self.inputs[..., None, :], own, jacobian @ self.layer.weights)
+            dx = weighted_sums(jacobian, self.layer.weights.T)  # sum_k df_j/dz_k * w_ki, in the order of k
+            return Gradient(own, own[..., :, None] * self.inputs[..., None, :], own, dx)
 
 
 @dataclass(frozen=True, eq=False)

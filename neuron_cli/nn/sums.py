@@ -35,6 +35,16 @@ def weighted_sums(inputs: Array, weights: Array) -> Array:
     return np.concatenate(parts)
 
 
+def ordered_sum(values: Array) -> Array:
+    """The sum over the first axis (a batch's rows), added strictly in order: the same bits on every machine."""
+    if len(values) <= LEFT_TO_RIGHT:
+        total = values[0].copy() if len(values) else np.zeros(values.shape[1:], dtype=values.dtype)
+        for row in values[1:]:
+            total += row
+        return total
+    return _running_sum(np.moveaxis(values, 0, -1))
+
+
 def _running_sum(products: Array) -> Array:
     """The sum of the last axis, added strictly left to right."""
     return np.cumsum(products, axis=-1)[..., -1]

@@ -16,6 +16,7 @@ from .learning import descend, learns_by_perceptron, still_layers
 from .losses import get as get_loss
 from .losses import row_losses
 from .optimizers import Optimizer
+from .sums import ordered_sum, weighted_sums
 
 Array = np.ndarray
 
@@ -144,10 +145,11 @@ class Trainer:
         gradients: list[Array] = []
         with np.errstate(all="ignore"):
             for layer, seen, dz in zip(self.layers, trace.inputs, chain.dz):
-                gradients.append(dz.T @ seen)
+                # sum over the batch's rows of dL/dz_j * x_i, in the order of the rows (not BLAS's)
+                gradients.append(weighted_sums(seen.T, dz.T).T)
                 if layer.use_bias:
-                    gradients.append(dz.sum(axis=0))
-        return float(np.mean(losses)), trace.outputs, gradients
+                    gradients.append(ordered_sum(dz))
+        return float(ordered_sum(losses) / len(losses)), trace.outputs, gradients
 
     def _perceptron_epoch(self, number: int) -> Epoch:
         """The perceptron rule, a row at a time: w_i += lr (t - y) x_i, b += lr (t - y) (learning.descend)."""

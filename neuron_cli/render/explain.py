@@ -171,10 +171,14 @@ def _explain_update(result: NetworkPass, step: TrainingStep, index: int, write: 
                 f"w{write.i(i)} = {write.n(layer.weights[j, i])} - {write.n(step.rate)} * "
                 f"{write.term(update.dw[j, i])} = {write.n(update.weights[j, i])}"
             )
-        lines.append(
-            f"      dL/db = dL/dz = {write.n(update.db[j])};  b = {write.n(layer.bias[j])} - {write.n(step.rate)} * "
-            f"{write.term(update.db[j])} = {write.n(update.bias[j])}"
-        )
+        if layer.use_bias:
+            lines.append(
+                f"      dL/db = dL/dz = {write.n(update.db[j])};  "
+                f"b = {write.n(layer.bias[j])} - {write.n(step.rate)} * {write.term(update.db[j])} "
+                f"= {write.n(update.bias[j])}"
+            )
+        else:
+            lines.append("      " + write.say("no bias (use_bias: false): nothing to update"))
     return lines
 
 

@@ -36,7 +36,7 @@ def compute(request: ComputeRequest, stdin: IO[bytes] | None, out: IO[str]) -> l
         run_stream(stdin, rows, out, request.split)
         return []
     inputs = input_rows(request.inputs, request.network)
-    once = _row_only(request)
+    once = request.row_only()
     if len(inputs) > 1 and once:
         raise NeuronError(
             "{options}: one input row only; -x ({file}) has {count} rows",
@@ -65,18 +65,6 @@ def compute(request: ComputeRequest, stdin: IO[bytes] | None, out: IO[str]) -> l
             save_model_file(step.network(request.network), request.saving.model)
     out.flush()
     return steps
-
-
-def _row_only(request: ComputeRequest) -> list[str]:
-    """The options given that act on one input row only."""
-    given = (
-        ("--explain", request.view.explain),
-        ("--target", request.step is not None),
-        ("--plot", request.plot),
-        ("--save-svg", request.saving.svg is not None),
-        ("--save-html", request.saving.html is not None),
-    )
-    return [option for option, on in given if on]
 
 
 def _extras(request: ComputeRequest, result: NetworkPass, view: View, out: IO[str]) -> None:

@@ -256,8 +256,8 @@ def _in_two_processes(source: Any, size: float, request: GradeRequest, out: IO[s
     dialect, rows = records(cast(IO[bytes], FileRange(cuts.descriptor, cuts.begin)), request.encoding)
     if dialect.encoding != "utf-8-sig":
         return None
-    layout, _ = read_layout(rows, request)
-    shared = in_turns(cuts, Grading(request, layout, dialect, out), out)
+    layout, header = read_layout(rows, request)
+    shared = in_turns(cuts, Grading(request, layout, header, dialect, out), out)
     if shared is None:
         return None
     counts = {key: value for key, value in shared.tally.items() if key != "pieces"}
@@ -277,18 +277,22 @@ class Grading:
     """A sheet's share of the work in two processes (run/parallel.Share): each piece graded and its report
     written ahead of its turn (but for the summary, which the parent writes), its tally added at its turn."""
 
-    def __init__(self, request: GradeRequest, layout: Layout, dialect: Dialect, out: IO[str]) -> None:
-        self.request, self.layout, self.dialect, self.out = request, layout, dialect, out
+    def __init__(self, request: GradeRequest, layout: Layout, header: int, dialect: Dialect, out: IO[str]) -> None:
+        self.request, self.layout, self.header, self.out = request, layout, header, out
+        self.dialect = dialect
+        # A byte order mark is the file's first bytes or none: at a later piece's start it is a character of a
+        # cell, as one process reads it (UTF-8 with "-sig" would drop it there).
+        self.later = Dialect("utf-8", dialect.delimiter) if dialect.encoding == "utf-8-sig" else dialect
 
     def ahead(self, piece: Piece) -> tuple[str, dict[str, Any]]:
-        """The piece's report (the header's line skipped in the first piece) and its tally."""
+        """The piece's report (the header's line skipped, wherever blank lines before it put it) and its tally."""
         text = cast(IO[str], Pieces())
         counts: dict[str, Any] = {}
         source = [piece.raw] if piece.raw is not None else piece.whole
-        rows = records(source, first_line=piece.line, dialect=self.dialect)[1]  # type: ignore[arg-type]
+        dialect = self.dialect if piece.index == 0 else self.later
+        found = records(source, first_line=piece.line, dialect=dialect)[1]  # type: ignore[arg-type]
+        rows = (record for record in found if record.line != self.header)
         first = piece.index == 0
-        if first:
-            next(rows, None)  # the header's line
         for marks in _blocks(rows, self.layout, self.request):
             counts = added(counts, tally(marks, self.layout))
             render.write("answers", SheetPart(self.layout, marks, first), self.request.view, self.request.format, text)

@@ -48,6 +48,17 @@ class ComputeRequest:
     header: bool | None = None  # the stream's first line is a CSV header (None: where it holds only names)
     split: bool = False  # a long stream may be read by two processes (the caller ends with the run)
 
+    def row_only(self) -> list[str]:
+        """The options given that act on one input row only (not on a stream, nor on the rows of a file)."""
+        given = (
+            ("--explain", self.view.explain),
+            ("--target", self.step is not None),
+            ("--plot", self.plot),
+            ("--save-svg", self.saving.svg is not None),
+            ("--save-html", self.saving.html is not None),
+        )
+        return [option for option, on in given if on]
+
 
 @dataclass(frozen=True)
 class CheckRequest:
@@ -107,4 +118,3 @@ class TrainRequest:
     format: Format
     view: View
     plot: bool = False
-    save_model: str | None = None

@@ -190,6 +190,14 @@ def test_plot_range_and_ascii(neuron, neuron_process):
     assert neuron("plot", "nope").code == 2
 
 
+@pytest.mark.parametrize(
+    ("option", "value"), [("--height", "0"), ("--height", "4"), ("--width", "0"), ("--width", "9")]
+)
+def test_a_plot_too_small_to_draw_is_refused(neuron, option, value):
+    run = neuron("plot", "sigmoid", option, value)
+    assert run.code == 2 and run.out == "" and "--width takes 10 to 1000 and --height 5 to 500" in run.err
+
+
 def test_compute_plot_marks_each_neuron(neuron):
     run = neuron("compute", "-x", "1,2", "-w", "1,-1;0.5,0.5", "-a", "tanh", "--plot", "--format", "table")
     assert "n1: z = -1" in run.out and "n2: z = 1.5" in run.out
@@ -409,3 +417,12 @@ def test_a_step_inside_a_network_learns_alike_in_compute_and_train(neuron, tmp_p
     assert after_step[0] == [[1.0, -1.0], [0.5, 0.5]] and after_step[1] != [[0.7, -0.3]]
     note = "note: layer 1 does not learn: the derivative of step is 0\n"
     assert stepped.err == trained.err == note
+
+
+def test_a_layer_without_bias_keeps_none_and_explain_says_so(neuron, tmp_path):
+    model = tmp_path / "nobias.json"
+    model.write_text('{"layers": [{"weights": [[0.5, -0.2]], "activation": "sigmoid", "use_bias": false}]}')
+    explained = neuron("compute", "-x", "1,2", "--model", str(model), "--target", "1", "--explain")
+    assert "no bias (use_bias: false): nothing to update" in explained.out and "b = 0 -" not in explained.out
+    document = json.loads(neuron("compute", "-x", "1,2", "--model", str(model), "--target", "1", "-f", "json").out)
+    assert document["layers"][0]["neurons"][0]["update"]["bias"] == 0.0

@@ -483,6 +483,21 @@ def test_a_sheet_all_right_exits_0(tmp_path):
     assert run.code == 0 and f"{SHEET_ROWS} of {SHEET_ROWS} students have every answer right" in run.out
 
 
+def test_a_byte_order_mark_at_a_pieces_start_stays_a_character_of_its_cell(tmp_path):
+    # Only the file's first bytes can be its byte order mark; every row starting with one puts one at the start
+    # of every piece, where decoding a piece as UTF-8-with-BOM would drop it (and graded() compares one process)
+    lines = sheet_text().splitlines(keepends=True)
+    run = graded(tmp_path, "".join([lines[0], *("\ufeff" + line for line in lines[1:])]), "--format", "csv")
+    assert run.out.count("\ufeffs") == SHEET_ROWS
+
+
+def test_blank_lines_before_the_header_leave_it_the_header(tmp_path):
+    # more than a piece of blank lines: the header is in a later piece, and must not be graded as a row there
+    run = graded(tmp_path, "\n" * (3 << 20) + sheet_text(), "--format", "json")
+    summary = json.loads(run.lines()[-1])["summary"]
+    assert (summary["rows"], summary["invalid"]) == (SHEET_ROWS, 0)
+
+
 @pytest.mark.parametrize("bad_line", [50, 30_000])  # in the child's piece, in the parent's
 def test_a_bad_row_in_either_process_is_graded_0_as_one_process_grades_it(tmp_path, bad_line):
     lines = sheet_text().splitlines(keepends=True)
