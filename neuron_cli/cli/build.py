@@ -32,7 +32,9 @@ def given_or(given: dict[str, Any], name: str, default: Any) -> Any:
 def build_network(given: dict[str, Any]) -> Network:
     """The network the options describe (a --model file, or one layer from -w, -b and -a), in the arithmetic
     --dtype asks for."""
-    network = described_network(given.get("w"), given.get("b"), given.get("activation"), given.get("model"))
+    network = described_network(
+        given.get("w"), given.get("b"), given.get("activation"), given.get("model"), max_params(given)
+    )
     return network.astype(np.float32) if value(given, "dtype") == "float32" else network
 
 
@@ -43,12 +45,27 @@ def refuse_layers_beside_model(w: list[str] | None, b: str | None, a: str | None
         raise NeuronError("--model brings its own layers; leave out {given} (or drop --model)", given=", ".join(given))
 
 
-def described_network(w: list[str] | None, b: str | None, a: str | None, model: str | None) -> Network:
+def max_params(given: dict[str, Any]) -> int:
+    """--max-params: a model file of more parameters is refused before its numbers are read."""
+    from ..io.keras import MAX_PARAMS
+
+    limit = given.get("max_params")
+    if limit is None:
+        return MAX_PARAMS
+    if limit < 1:
+        raise NeuronError("--max-params must be 1 or more, got {value}", value=limit)
+    return int(limit)
+
+
+def described_network(
+    w: list[str] | None, b: str | None, a: str | None, model: str | None, limit: int | None = None
+) -> Network:
     if model is not None:
         refuse_layers_beside_model(w, b, a)
+        from ..io.keras import MAX_PARAMS
         from ..io.models import load_model
 
-        return load_model(model)
+        return load_model(model, max_params=MAX_PARAMS if limit is None else limit)
     if not w:
         raise NeuronError(
             'give the weights with -w (one neuron: -w 0.5,-0.2,0.1; a layer: -w "0.1,0.2;0.3,0.4") or a --model file'

@@ -186,6 +186,7 @@ def declare(app: Any) -> None:
         b: p.B = None,
         activation: p.A = None,
         model: p.Model = None,
+        max_params: p.MaxParams = None,
         expect: p.Expect = None,
         answers: p.Answers = None,
         tol: p.Tol = None,

@@ -91,6 +91,7 @@ def declare(app: Any) -> None:
         b: p.B = None,
         activation: p.A = None,
         model: p.Model = None,
+        max_params: p.MaxParams = None,
         format: p.PassFormat = None,
         digits: p.Digits = None,
         grad: p.Grad = False,

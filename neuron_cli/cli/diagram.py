@@ -44,6 +44,7 @@ def declare(app: Any) -> None:
         b: p.B = None,
         activation: p.A = None,
         model: p.Model = None,
+        max_params: p.MaxParams = None,
         format: p.Drawing = p.MERMAID,
         digits: p.LabelDigits = None,
         lang: p.Lang = None,

@@ -6,14 +6,16 @@ from typing import Any
 
 from .. import render
 from ..io.models import model_summary
-from .build import chosen_format, make_view
+from .build import chosen_format, make_view, max_params
 from .edge import Outcome
 
 HELP = """A model file's layers, shapes, activations and parameter counts, as Keras's model.summary() shows them;
     --format json converts it to a neuron model file.
 
-    Keras files are read without Keras (h5py reads the HDF5): InputLayer, Dense, Activation, Dropout and a
-    Sequential inside; any other layer is refused with its class name.
+    Keras files of every Keras (3's .keras and .h5, tf.keras 2's, Keras 1 and 2.0-2.2's) are read without
+    Keras: Sequential models, and Functional ones that are one chain; Dense, Activation, ReLU, LeakyReLU, ELU,
+    PReLU, Softmax, BatchNormalization, Flatten, Reshape to a flat shape, Dropout and the noise layers. A model
+    file is untrusted: no link out of it is followed, and sizes are checked before anything is read.
 
     \b
     Examples:
@@ -26,7 +28,7 @@ HELP = """A model file's layers, shapes, activations and parameter counts, as Ke
 def run(given: dict[str, Any], outcome: Outcome) -> int:
     view, chosen = make_view(given, outcome.lang), chosen_format(given)
     render.check("inspect", chosen, view)
-    render.write("inspect", model_summary(given["file"]), view, chosen, sys.stdout)
+    render.write("inspect", model_summary(given["file"], max_params(given)), view, chosen, sys.stdout)
     sys.stdout.flush()
     return 0
 
@@ -36,7 +38,11 @@ def declare(app: Any) -> None:
     from . import params as p
 
     def inspect(
-        file: p.ModelFile, format: p.InspectFormat = None, color: p.Color = p.AUTO, lang: p.Lang = None
+        file: p.ModelFile,
+        format: p.InspectFormat = None,
+        max_params: p.MaxParams = None,
+        color: p.Color = p.AUTO,
+        lang: p.Lang = None,
     ) -> None:
         p.finish(run, dict(locals()))
 

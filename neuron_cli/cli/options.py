@@ -191,6 +191,13 @@ TRAIN_SAVE = Spec("save_model", ("--save-model",), "Write the trained network (J
 LOSS_PLOT = Spec("plot", ("--plot",), "Draw the loss curve after training.", kind=bool)
 
 # ---------------------------------------------------------------- inspect, quiz
+MAX_PARAMS = Spec(
+    "max_params",
+    ("--max-params",),
+    "A model file of more parameters is refused before it is read. Default 100000000.",
+    "N",
+    int,
+)
 MODEL_FILE = Spec("file", ("FILE",), "A model file: .keras, .h5, or neuron's JSON or TOML.", "FILE", argument=True)
 QUIZ_FILE = Spec("file", ("FILE",), "A question file (TOML or JSON).", "FILE", argument=True)
 QUIZ_STUDENT = Spec("student", ("--student",), "The student whose own numbers are shown.", "ID")
@@ -209,7 +216,22 @@ def format_spec(formats: list[str]) -> Spec:
 FAST: dict[str, tuple[Spec, ...]] = {
     "compute": (X, W, B, ACTIVATION, DIGITS, format_spec(["plain", "csv", "json"])),
     "check": (
-        *(X, W, B, ACTIVATION, MODEL, ANSWERS, TOL, RTOL, SIG, MIN_DECIMALS, POINTS, SHEET_TARGET, SHEET_LR),
+        *(
+            X,
+            W,
+            B,
+            ACTIVATION,
+            MODEL,
+            MAX_PARAMS,
+            ANSWERS,
+            TOL,
+            RTOL,
+            SIG,
+            MIN_DECIMALS,
+            POINTS,
+            SHEET_TARGET,
+            SHEET_LR,
+        ),
         *(SHEET_LOSS, QUIET, MIN_SIG, QUESTIONS, STUDENT, ID_COLUMN, ENCODING, DECIMAL_COMMA),
         format_spec(["plain", "csv", "json", "junit", "gradescope"]),
     ),

@@ -21,6 +21,7 @@ from .build import (
     described_network,
     given_or,
     make_view,
+    max_params,
     refuse_layers_beside_model,
     refuse_plot,
     stdin_source,
@@ -87,10 +88,10 @@ def training_network(given: dict[str, Any], dataset: DataSet, seed: int) -> Netw
         return described_network(w, b, a, None)
     refuse_layers_beside_model(w, b, a)
     if dataset.inputs is not None:
-        return load_model(model, len(dataset.inputs), seed)
+        return load_model(model, len(dataset.inputs), seed, max_params(given))
     # No header: the inputs are what the outputs leave of a row, and the outputs do not depend on the inputs.
-    outputs = load_model(model, 1, seed).output_size
-    return load_model(model, max(dataset.width - outputs, 1), seed)
+    outputs = load_model(model, 1, seed, max_params(given)).output_size
+    return load_model(model, max(dataset.width - outputs, 1), seed, max_params(given))
 
 
 def declare(app: Any) -> None:
@@ -103,6 +104,7 @@ def declare(app: Any) -> None:
         b: p.B = None,
         activation: p.A = None,
         model: p.TrainModel = None,
+        max_params: p.MaxParams = None,
         loss: p.TrainLoss = p.HALF_SSE,
         optimizer: p.Optimizer = p.SGD,
         lr: p.TrainLr = None,

@@ -43,6 +43,7 @@ def declare(app: Any) -> None:
         b: p.B = None,
         activation: p.A = None,
         model: p.Model = None,
+        max_params: p.MaxParams = None,
         gate: p.Gate = None,
         format: p.TruthFormat = None,
         digits: p.Digits = None,

@@ -28,6 +28,8 @@ class Layer:
     bias: Array
     activation: ActivationSpec
     use_bias: bool = True  # Keras's Dense(use_bias=False): no bias at all, and training gives it none
+    label: str = ""  # the Keras layer it stands for, where not a Dense: "batch_normalization (BatchNormalization)"
+    trainable: bool = True  # False: the numbers of a layer training leaves (BatchNormalization, an Activation)
 
     @classmethod
     def create(

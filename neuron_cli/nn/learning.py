@@ -49,6 +49,9 @@ def descend(layer: Layer, inputs: Array, dz: Array, rate: float) -> Update:
     """The step every rule ends in: dL/dw_ji = dL/dz_j * x_i, then w - rate * dL/dw and b - rate * dL/db."""
     with np.errstate(all="ignore"):
         dw = dz[..., :, None] * inputs[..., None, :]
+        if not layer.trainable:  # it stands for a Keras layer whose numbers a step leaves (BatchNormalization)
+            kept = np.broadcast_to(layer.weights, dw.shape).copy()
+            return Update(dz, dz, dw, dz, kept, np.broadcast_to(layer.bias, dz.shape).copy())
         bias = layer.bias - rate * dz if layer.use_bias else np.broadcast_to(layer.bias, dz.shape).copy()
         return Update(dz, dz, dw, dz, layer.weights - rate * dw, bias)
 

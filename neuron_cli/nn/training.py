@@ -89,9 +89,10 @@ class Trainer:
         in place."""
         variables = []
         for layer in self.layers:
-            variables.append(layer.weights)
-            if layer.use_bias:
-                variables.append(layer.bias)
+            if layer.trainable:  # a layer standing for BatchNormalization or PReLU keeps its numbers
+                variables.append(layer.weights)
+                if layer.use_bias:
+                    variables.append(layer.bias)
         return variables
 
     @property
@@ -145,6 +146,8 @@ class Trainer:
         gradients: list[Array] = []
         with np.errstate(all="ignore"):
             for layer, seen, dz in zip(self.layers, trace.inputs, chain.dz):
+                if not layer.trainable:
+                    continue
                 # sum over the batch's rows of dL/dz_j * x_i, in the order of the rows (not BLAS's)
                 gradients.append(weighted_sums(seen.T, dz.T).T)
                 if layer.use_bias:

@@ -54,6 +54,7 @@ def explain_layer(layer_pass: LayerPass, write: Writer, title: str) -> list[str]
     spec = layer.activation
     lines = [
         title
+        + (f"{layer.label}: " if layer.label else "")
         + write.say(
             "{neurons}, activation {activation}",
             neurons=plural(layer.neurons, "neuron", write.lang),

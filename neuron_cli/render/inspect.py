@@ -6,7 +6,7 @@ import json
 from typing import IO, Any
 
 from ..i18n import message
-from ..io.models import model_document
+from ..io.models import summary_document
 from .view import View
 
 
@@ -14,17 +14,21 @@ def _rows(model: Any) -> list[list[Any]]:
     rows = []
     for layer in model.layers:
         where = f"{layer.within}/" if layer.within else ""
-        shape = f"(None, {layer.output_shape})" if layer.output_shape is not None else "?"
+        shape = "?" if layer.output_shape is None else "(" + ", ".join(["None", *map(str, layer.output_shape)]) + ")"
         rows.append([f"{where}{layer.name} ({layer.class_name})", shape, str(layer.params), layer.activation or "-"])
     return rows
 
 
 def _totals(model: Any, view: View) -> str:
+    shape = model.input_shape
+    inputs = "?" if shape is None else " x ".join(map(str, shape))
     return message(
-        "inputs: {inputs}; total params: {params} ({dtype} weights)",
+        "inputs: {inputs}; total params: {params} (trainable {trainable}, non-trainable {frozen}; {dtype} weights)",
         view,
-        inputs=model.input_size,
+        inputs=inputs,
         params=model.params,
+        trainable=model.trainable,
+        frozen=model.params - model.trainable,
         dtype=model.dtype,
     )
 
@@ -48,4 +52,4 @@ def inspect_plain(model: Any, view: View, out: IO[str]) -> None:
 
 def inspect_json(model: Any, view: View, out: IO[str]) -> None:
     """The model as a neuron model file (what compute --model reads)."""
-    out.write(json.dumps(model_document(model.network()), indent=2, allow_nan=False) + "\n")
+    out.write(json.dumps(summary_document(model), indent=2, allow_nan=False) + "\n")

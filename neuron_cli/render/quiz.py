@@ -76,11 +76,11 @@ def quiz_text(sheet: Any, view: View) -> list[str]:
                 )
             lines.append("  " + message("answer: {columns}", view, columns=", ".join(question.columns)))
         lines.append("")
-    return lines
+    return lines[:-1]  # a blank line between students, none after the last
 
 
 def quiz_plain(sheet: Any, view: View, out: IO[str]) -> None:
-    out.write("\n".join(quiz_text(sheet, view)))
+    out.write("\n".join(quiz_text(sheet, view)) + "\n")
 
 
 def quiz_table(sheet: Any, view: View, out: IO[str]) -> None:

@@ -174,7 +174,8 @@ def render_table(result: NetworkPass, view: View, console: Console) -> None:
     for number, (layer_pass, update) in enumerate(zip(result.passes, updates), start=1):
         title = message("Layer {number} of {count}: ", view, number=number, count=len(result.passes)) if many else ""
         if many:
-            label = layer_pass.layer.activation.label
+            layer = layer_pass.layer
+            label = f"{layer.label}, {layer.activation.label}" if layer.label else layer.activation.label
             console.rule(Text(message("Layer {number}: {activation}", view, number=number, activation=label)))
         if layer_pass.layer.neurons == 1 and not many:
             picture = fitted_picture(layer_pass, view, unicode_ok(console), width)
