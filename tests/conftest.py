@@ -127,3 +127,13 @@ def polars_wanted():
     polars.wanted(True)
     yield
     polars.wanted(True)
+
+
+@pytest.fixture(autouse=True)
+def english_to_start():
+    """Each test starts as a process does with NEURON_LANG=en: a test run in Korean leaves nothing behind."""
+    from neuron_cli import i18n
+
+    i18n.use("en")
+    yield
+    i18n.use("en")

@@ -435,7 +435,6 @@ TRANSLATIONS: dict[str, str] = {
     "answer: {columns}": "답할 열: {columns}",
     "give at least {hint}": "{hint} 이상 적으세요",
     "give one student with --student ID, or a class with --students class.csv": "--student ID로 학생 한 명을 지정하거나 --students class.csv로 반 전체 명단을 주세요(둘 중 하나만)",
-    "line {line} has {count} fields but the header names {width}": "{line}번째 줄의 칸은 {count}개인데 머리글의 열은 {width}개입니다",
     "line {line} is not {encoding} text": "{line}번째 줄이 {encoding} 텍스트가 아닙니다",
     "line {line}: column {header!r}: question {question} does not ask for it (it asks {items})": "{line}번째 줄: {header!r} 열: 문항 {question}에서 묻지 않는 값입니다(묻는 값: {items})",
     "line {line}: not a CSV record: {problem}": "{line}번째 줄: CSV 형식에 맞지 않습니다: {problem}",
@@ -443,7 +442,6 @@ TRANSLATIONS: dict[str, str] = {
     "line {line}: the sheet has no answer column; name one y1.., z1.., loss, w1_1.. or b1.. in the header": "{line}번째 줄: 답안지에 답이 든 열이 없습니다. 머리글에 y1.., z1.., loss, w1_1.., b1.. 중 하나를 넣으세요",
     "line {line}: the sheet has no header line; name its columns first": "{line}번째 줄: 답안지에 머리글이 없습니다. 먼저 열 이름을 적으세요",
     "line {line}: the sheet has no {column!r} column; name the column of student ids so, or give --id-column": "{line}번째 줄: 답안지에 {column!r} 열이 없습니다. 학생 id 열의 머리글을 바꿔 {column!r} 열로 만들거나 --id-column으로 그 열의 이름을 알려 주세요",
-    "line {line}: the student id is missing": "{line}번째 줄: 학생 id가 없습니다",
     "output {number}: answer {answer}, correct {correct}, off by {difference} (allowed {tolerance}): {verdict}": "출력 {number}: 답 {answer}, 정답 {correct}, 차이 {difference} (허용 오차 {tolerance}): {verdict}",
     "score": "점수",
     "target {targets}, learning rate {rate}, loss {loss}": "목푯값 {targets}, 학습률 {rate}, 손실 함수 {loss}",
@@ -581,4 +579,6 @@ TRANSLATIONS: dict[str, str] = {
     "{where}: type {kind!r} is not a layer neuron reads; choose {items}": "{where}: 층 종류 {kind!r}: neuron이 읽지 않는 층입니다. 다음 중에서 고르세요: {items}",
     "{where}: {inputs} x {units} weights take the network past --max-params": "{where}: 가중치 {inputs} x {units}개를 더하면 --max-params를 넘습니다",
     "{where}: {path} is nested too deeply to be a model": "{where}: {path}: 모델이라기엔 너무 깊이 중첩되어 있습니다",
+    "it has {count} cells, but the header names {width} columns": "칸이 {count}개인데 머리글의 열은 {width}개입니다",
+    "the student id is missing": "학생 id가 없습니다",
 }

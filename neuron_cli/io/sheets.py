@@ -151,9 +151,12 @@ def ordered(columns: dict[int, int], letter: str, line: int, base: int = 1) -> l
     return [columns[k] for k in range(len(columns))]
 
 
-def numbers_of(block: list[tuple[int, list[str]]], columns: list[int], headers: list[str]) -> tuple[Array, list]:
+def numbers_of(
+    block: list[tuple[int, list[str]]], columns: list[int], headers: list[str], lines: bool = True
+) -> tuple[Array, list]:
     """The block's numbers in these columns (rows, columns), and each row's problem (None where it has none: a
-    row with one is all nan). NumPy parses with float(), as the careful parser does: they accept the same text."""
+    row with one is all nan), naming the line where `lines` (an answer sheet's row says its line itself).
+    NumPy parses with float(), as the careful parser does: they accept the same text."""
     if not columns:
         return np.zeros((len(block), 0)), [None] * len(block)
     cells = operator.itemgetter(*columns)  # in C: a row's cells (one column: the cell itself; reshaped below)
@@ -168,7 +171,12 @@ def numbers_of(block: list[tuple[int, list[str]]], columns: list[int], headers: 
     for r, (line, fields) in enumerate(block):
         try:
             values[r] = [
-                parse_number(fields[c], message("line {line}, {column}", line=line, column=headers[c].strip()))
+                parse_number(
+                    fields[c],
+                    message("line {line}, {column}", line=line, column=headers[c].strip())
+                    if lines
+                    else headers[c].strip(),
+                )
                 for c in columns
             ]
             problems.append(None)

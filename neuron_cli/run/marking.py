@@ -164,13 +164,13 @@ def _readable(layout: Layout, block: list) -> tuple[list[list[str]], list[Neuron
         return [fields for _, fields, _ in block], [None] * len(block)  # the common case, quickly
     reasons: list[NeuronError | None] = []
     rows = []
-    for line, fields, problem in block:
+    for _, fields, problem in block:
         if problem is None and len(fields) != width:
             problem = NeuronError(
-                "line {line} has {count} fields but the header names {width}", line=line, count=len(fields), width=width
+                "it has {count} cells, but the header names {width} columns", count=len(fields), width=width
             )
         if problem is None and student is not None and not fields[student].strip():
-            problem = NeuronError("line {line}: the student id is missing", line=line)
+            problem = NeuronError("the student id is missing")
         reasons.append(problem)
         rows.append(fields + [""] * (width - len(fields)) if len(fields) < width else fields[:width])
     return rows, reasons
@@ -196,7 +196,7 @@ def _teacher_truths(layout: Layout, rows: list[list[str]], reasons: list, block:
     found: dict[str, Array | None] = {}
     for key, columns, given in (("x", schema.inputs, context.inputs), ("t", schema.targets, context.targets)):
         if columns:
-            values, problems = numbers_of(numbered, columns, schema.headers)
+            values, problems = numbers_of(numbered, columns, schema.headers, lines=False)
             for r, problem in enumerate(problems):
                 reasons[r] = reasons[r] or problem
             found[key] = values

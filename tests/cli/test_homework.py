@@ -155,7 +155,7 @@ def test_the_class_is_graded_each_on_their_own_numbers_with_partial_credit(neuro
     assert run.code == 1
     rows = [json.loads(line) for line in run.lines()]
     assert [row["score"] for row in rows[:3]] == [5.0, 2.0, 0.0]
-    assert rows[0]["verdict"] == "pass" and rows[2]["verdict"] == "invalid" and "fields" in rows[2]["reason"]
+    assert rows[0]["verdict"] == "pass" and rows[2]["verdict"] == "invalid" and "cells" in rows[2]["reason"]
     assert rows[3]["summary"]["all_right"] == ["alice"]
     assert rows[3]["summary"]["questions"] == {"q1": {"passed": 2, "of": 3}, "q2": {"passed": 1, "of": 3}}
     if bob != alice:  # bob copied alice's q2: his own numbers make it another question

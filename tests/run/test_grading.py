@@ -75,8 +75,8 @@ def test_a_row_that_cannot_be_read_is_that_rows_problem():
     counts, text = report(sheet)
     lines = [json.loads(line) for line in text.splitlines()]
     assert [line["verdict"] for line in lines[:-1]] == ["pass", "invalid", "invalid", "invalid"]
-    assert lines[1]["reason"] == "line 3, x2 is 'oops', which is not a number" and lines[1]["score"] == 0.0
-    assert lines[2]["reason"] == "line 4 has 3 fields but the header names 5"
+    assert lines[1]["reason"] == "x2 is 'oops', which is not a number" and lines[1]["score"] == 0.0
+    assert lines[2]["line"] == 4 and lines[2]["reason"] == "it has 3 cells, but the header names 5 columns"
     assert lines[3]["reason"].startswith("line 5: not a CSV record")
     assert counts == {"pass": 1, "fail": 0, "invalid": 3, "rows": 4, "score": 1.0, "questions": {"y1": 1}}
 
@@ -302,7 +302,7 @@ def test_each_student_is_graded_on_their_own_numbers(quiz):
     rows = [json.loads(line) for line in text.splitlines()]
     assert [row["score"] for row in rows[:3]] == [5.0, 2.0, 0.0]
     assert rows[0]["verdict"] == "pass" and rows[2]["verdict"] == "invalid"
-    assert rows[2]["reason"] == "line 4: the student id is missing"
+    assert rows[2]["line"] == 4 and rows[2]["reason"] == "the student id is missing"
     assert rows[3]["summary"]["questions"] == {"q1": {"passed": 2, "of": 3}, "q2": {"passed": 1, "of": 3}}
     assert math.isclose(rows[3]["summary"]["mean_score"], 7 / 3)
 

@@ -505,5 +505,5 @@ def test_a_bad_row_in_either_process_is_graded_0_as_one_process_grades_it(tmp_pa
     lines[2] = lines[2].replace("s1,", "학생1,")
     run = graded(tmp_path, "".join(lines), "--format", "plain")
     assert run.code == 1
-    assert f"line {bad_line} (s{bad_line}): invalid, 0 of 1: line {bad_line}, x2 is 'zero'" in run.out
+    assert f"line {bad_line} (s{bad_line}): invalid, 0 of 1: x2 is 'zero'" in run.out
     assert len(run.lines()) == SHEET_ROWS + 3  # every row, then the summary: rows right, one unreadable, y1
