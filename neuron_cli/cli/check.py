@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from ..errors import MISMATCH, SUCCESS, NeuronError
+from ..io.csvfile import unescaped_id
 from ..io.files import open_input
 from ..io.questions import load_quiz
 from ..io.values import input_rows, parse_vector
@@ -44,7 +45,10 @@ SHEET_ONLY = (
 )
 SHEET_FLAGS = (("--decimal-comma", "decimal_comma"),)
 # what a question file says for itself, refused beside --questions
-FILE_SAYS = ("x", "w", "b", "activation", "model", "target", "lr", "loss", "points", "tol", "rtol", "sig", "min_sig")
+FILE_SAYS = (
+    *("x", "w", "b", "activation", "model", "target", "lr", "loss", "points", "tol", "rtol", "sig", "min_sig"),
+    "min_decimals",
+)
 
 
 def run(given: dict[str, Any], outcome: Outcome, split: bool = False) -> int:
@@ -107,7 +111,7 @@ def grade_request(given: dict[str, Any], lang: str, split: bool = False) -> Grad
 
     offered("answers", chosen, view)
     common: dict[str, Any] = {
-        "student": given.get("student"),
+        "student": student_of(given.get("student")),
         "id_column": given.get("id_column") or "student",
         "encoding": given.get("encoding"),
         "decimal_comma": bool(given.get("decimal_comma")),
@@ -116,6 +120,7 @@ def grade_request(given: dict[str, Any], lang: str, split: bool = False) -> Grad
     if given.get("questions") is not None:
         named = [f"-{n}" if len(n) == 1 else f"--{n.replace('_', '-')}" for n in FILE_SAYS if given.get(n) is not None]
         named += ["--dtype"] if value(given, "dtype") == "float32" else []
+        named += ["--index-base"] if given.get("index_base") not in (None, 1) else []
         if named:
             raise NeuronError(
                 "--questions holds the questions: leave out {options} (the file sets them)", options=", ".join(named)
@@ -126,8 +131,8 @@ def grade_request(given: dict[str, Any], lang: str, split: bool = False) -> Grad
     points = given.get("points")
     if points is not None:
         check_finite(points, "--points")
-        if points < 0:
-            raise NeuronError("--points must be a finite number, 0 or more, got {value}", value=points)
+        if not 0 <= points <= 1e6:
+            raise NeuronError("--points must be a number from 0 to 1000000, got {value}", value=points)
     check_finite(given.get("lr"), "--lr")
     network = build_network(given)
     inputs = None
@@ -151,6 +156,18 @@ def grade_request(given: dict[str, Any], lang: str, split: bool = False) -> Grad
         1.0 if points is None else points,
         **common,
     )
+
+
+def student_of(given: str | None) -> str | None:
+    """--student as the sheet would write it (spaces around it, and a spreadsheet's guarding ', aside)."""
+    if given is None:
+        return None
+    student = unescaped_id(given)
+    if not student:
+        raise NeuronError("--student: an id must not be empty")
+    if not student.isprintable():
+        raise NeuronError("--student: an id must be printable text (no control characters, no stray bytes)")
+    return student
 
 
 def tolerance_of(given: dict[str, Any]) -> Tolerance:

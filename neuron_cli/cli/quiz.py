@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import render
 from ..errors import NeuronError
-from ..io.csvfile import records
+from ..io.csvfile import records, unescaped_id
 from ..io.files import open_input
 from ..io.questions import Quiz, load_quiz
 from .build import chosen_format, make_view
@@ -43,9 +43,11 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     if (student is None) == (students is None):
         raise NeuronError("give one student with --student ID, or a class with --students class.csv")
     quiz = load_quiz(given["file"])
-    names = [student.strip()] if student is not None else class_list(str(students))
+    names = [unescaped_id(student)] if student is not None else class_list(str(students))
     if not all(names):
         raise NeuronError("--student: an id must not be empty")
+    if any(not name.isprintable() for name in names):
+        raise NeuronError("--student: an id must be printable text (no control characters, no stray bytes)")
     sheet = QuizSheet(quiz, [(name, quiz.for_student(name)) for name in names])
     render.write("quiz", sheet, view, chosen, sys.stdout)
     sys.stdout.flush()
@@ -65,9 +67,11 @@ def class_list(path: str) -> list[str]:
     names = []
     for record in rows:
         if record.problem is not None:
-            raise record.problem
+            raise NeuronError(
+                "--students: {path}, line {line}: {problem}", path=path, line=record.line, problem=record.problem
+            )
         if column < len(record.fields) and record.fields[column].strip():
-            names.append(record.fields[column].strip())
+            names.append(unescaped_id(record.fields[column]))
     return names
 
 

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, NamedTuple, TypeVar
+from typing import IO, Any, NamedTuple, TypeVar
 
 from ..errors import NeuronError
 
 PIECE = 1 << 20  # bytes read and decoded at a time
 MAX_FIELD = 1 << 20  # one line may hold up to 1 MiB of text; a longer one is refused, not held whole
 DELIMITERS = (",", ";", "\t")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell that starts so as a formula
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}
 ENCODINGS.update({"cp949": "cp949", "euc-kr": "cp949", "euckr": "cp949", "uhc": "cp949", "ms949": "cp949"})
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
@@ -137,7 +139,7 @@ def _lines(pieces: Iterable[bytes], encoding: str) -> Iterator[str]:
             if end >= 0:
                 yield text[: end + 1]
         rest += decoder.decode(b"", final=True)
-    except UnicodeDecodeError:  # UTF-16's own: an odd number of bytes
+    except UnicodeError:  # UTF-16's own: an odd number of bytes, or no byte order mark to tell its order
         raise NeuronError("the sheet is not {encoding} text", encoding=encoding.upper()) from None
     if rest:
         yield rest
@@ -152,7 +154,7 @@ def _records(runs: Iterator[str], dialect: Dialect, first_line: int) -> Iterator
     foreign byte or a lone CR is split as it is (the common case, quickly); any other goes through Python's CSV
     reader, and a quoted record a run leaves open is read again with the next run."""
     number, carried = first_line, list[str]()  # the next line's number; the lines of a record left open
-    delimiter = dialect.delimiter
+    delimiter, width = dialect.delimiter, [0]  # width: the first record's (the header's) number of fields
     for run in runs:
         plain = run.replace("\r\n", "\n") if "\r" in run else run
         if not carried and '"' not in plain and "\r" not in plain and not _SURROGATE.search(plain):
@@ -162,44 +164,68 @@ def _records(runs: Iterator[str], dialect: Dialect, first_line: int) -> Iterator
             for line in lines:
                 fields = line.split(delimiter)
                 if fields[0].strip() or any(field.strip() for field in fields):
+                    width[0] = width[0] or len(fields)
                     yield _record(Record, (number, fields, None))
                 number += 1
             continue
         lines = carried + [line for line in _LINE.findall(run) if line]
         first = number - len(carried)
-        carried = yield from _read_csv(lines, first, dialect, last=False)
+        carried = yield from _read_csv(lines, first, dialect, width, last=False)
         number = first + len(lines)
     if carried:
-        yield from _read_csv(carried, number - len(carried), dialect, last=True)
+        yield from _read_csv(carried, number - len(carried), dialect, width, last=True)
 
 
-def _read_csv(lines: list[str], first_line: int, dialect: Dialect, last: bool) -> Generator[Record, None, list[str]]:
+def _read_csv(
+    lines: list[str], first_line: int, dialect: Dialect, width: list[int], last: bool
+) -> Generator[Record, None, list[str]]:
     """The records of these lines by Python's CSV reader; the lines of a quoted record they leave open (read
-    again with the next batch), unless these are the file's last."""
-    numbered = _Numbered(iter(lines), first_line)
+    again with the next run), unless these are the file's last.
+
+    A quote opened and not closed on its line would swallow the rows after it: a record of several lines that
+    is not as wide as the header, or one still open at the end of the file, is that first line's problem alone,
+    and the reader starts again on the line after it."""
+    start = 0  # where in `lines` the reader starts (again)
     while True:
+        numbered = _Numbered(iter(lines[start:]), first_line + start)
         reader = csv.reader(numbered, delimiter=dialect.delimiter, strict=True)
         try:
             for fields in reader:
-                line = numbered.start
-                numbered.start = numbered.number + 1
+                line, end = numbered.start, numbered.number
+                numbered.start = end + 1
+                if end > line and width[0] and len(fields) != width[0]:
+                    problem = NeuronError("a quote opened on this line is never closed")
+                    yield Record(line, _cells(lines[line - first_line], dialect), problem)
+                    start = line + 1 - first_line
+                    break
                 if not any(field.strip() for field in fields):
                     continue
+                width[0] = width[0] or len(fields)
                 if any(_SURROGATE.search(field) for field in fields):
                     encoding = dialect.encoding.replace("-sig", "").upper()
-                    yield Record(
-                        line, fields, NeuronError("line {line} is not {encoding} text", line=line, encoding=encoding)
-                    )
+                    problem = NeuronError("it is not {encoding} text", encoding=encoding)
+                    yield Record(line, [_SURROGATE.sub("\ufffd", field) for field in fields], problem)
                     continue
                 yield Record(line, fields)
-            return []
+            else:
+                return []
         except csv.Error as problem:
             line = numbered.start
-            open_at_end = numbered.number == first_line + len(lines) - 1 and "end of data" in str(problem)
-            if open_at_end and not last:
+            at_end = numbered.number == first_line + len(lines) - 1 and "end of data" in str(problem)
+            if at_end and not last:
                 return lines[line - first_line :]
-            numbered.start = numbered.number + 1
-            yield Record(line, [], NeuronError("line {line}: not a CSV record: {problem}", line=line, problem=problem))
+            reason = (
+                NeuronError("a quote opened on this line is never closed")
+                if numbered.number > line or "end of data" in str(problem)
+                else NeuronError("it is not a CSV record: {problem}", problem=problem)
+            )
+            yield Record(line, _cells(lines[line - first_line], dialect), reason)
+            start = line + 1 - first_line
+
+
+def _cells(line: str, dialect: Dialect) -> list[str]:
+    """A line that is no CSV record, cut at its delimiters as well as it can be (for the row's name in a report)."""
+    return _SURROGATE.sub("\ufffd", line.rstrip("\r\n")).replace('"', "").split(dialect.delimiter)
 
 
 class _Numbered:
@@ -215,3 +241,29 @@ class _Numbered:
         line = next(self.lines)
         self.number += 1
         return line
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as written, never runs as a formula: a leading ' where it would."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unescaped_id(text: str) -> str:
+    """An id as written before spreadsheet_safe guarded it ('@alice is @alice), spaces around it aside: the id a
+    sheet `neuron quiz` made gives back is the one its numbers were drawn for."""
+    text = text.strip()
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START) else text
+
+
+def write_rows(out: IO[str], rows: Iterable[Iterable[Any]]) -> None:
+    """CSV rows, each ending in LF; a cell holding a CR is quoted too (Python's writer quotes only the characters
+    of its line end, and a bare CR would end the row in a spreadsheet: the rest of the cell a row of its own)."""
+    plain = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        cells = list(row)
+        if any(isinstance(cell, str) and "\r" in cell for cell in cells):
+            text = io.StringIO()
+            csv.writer(text, lineterminator="\r\n").writerow(cells)
+            out.write(text.getvalue()[:-2] + "\n")
+        else:
+            plain.writerow(cells)

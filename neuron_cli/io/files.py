@@ -24,10 +24,25 @@ def is_file_reference(text: str) -> bool:
 MAX_FILE_BYTES = 64 << 20  # a value or model file is read up to 64 MiB; a larger one is refused, not read whole
 
 
-def read_bytes(path: Path, where: str) -> bytes:
+def read_bytes(path: Path, where: str, regular_only: bool = False) -> bytes:
+    """A file's bytes, up to MAX_FILE_BYTES, read a piece at a time (memory in proportion to the file). With
+    `regular_only` (a model or question file: untrusted), a FIFO, a device or a directory is refused before
+    anything is read, and opening one never waits."""
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
+        descriptor = os.open(path, os.O_RDONLY | (getattr(os, "O_NONBLOCK", 0) if regular_only else 0))
+        if regular_only and not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise NeuronError(
+                "{where}: {path} is not a regular file (a device, a pipe or a directory)", where=where, path=path
+            )
+        with os.fdopen(descriptor, "rb") as file:
+            pieces, total = [], 0
+            while piece := file.read(min(16 << 20, MAX_FILE_BYTES + 1 - total)):
+                pieces.append(piece)
+                total += len(piece)
+                if total > MAX_FILE_BYTES:
+                    break
+            data = b"".join(pieces)
     except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
         reason = getattr(problem, "strerror", None) or str(problem)
         raise NeuronError(
@@ -97,8 +112,9 @@ def load_npy(data: bytes, where: str, path: Path) -> Any:
 
 
 def read_document(path: Path, where: str) -> Any:
-    """A JSON or TOML file (TOML by a .toml name) as Python values, or an error that names the file and why."""
-    content = read_text(path, where)
+    """A JSON or TOML file (TOML by a .toml name) as Python values, or an error that names the file and why: a
+    model or question file, so a regular file only."""
+    content = read_text(path, where, regular_only=True)
     if path.suffix.lower() != ".toml":
         return parse_json(content, where, path)
     try:
@@ -128,9 +144,11 @@ def open_input(path_text: str, where: str) -> Any:
         ) from None
 
 
-def read_text(path: Path, where: str) -> str:
+def read_text(path: Path, where: str, regular_only: bool = False) -> str:
     try:
-        return read_bytes(path, where).decode("utf-8-sig")  # a byte order mark (Excel's CSV) is not a value
+        return read_bytes(path, where, regular_only).decode(
+            "utf-8-sig"
+        )  # a byte order mark (Excel's CSV) is not a value
     except UnicodeDecodeError:
         raise NeuronError("{where}: {path} is not UTF-8 text", where=where, path=path) from None
 

@@ -101,6 +101,8 @@ def load_quiz(path_text: str) -> Quiz:
     file, the question and the key."""
     path = Path(path_text)
     document = read_document(path, "--questions")
+    if not _all_text(document):
+        raise NeuronError("--questions: {path} holds text that is not valid Unicode (a lone surrogate)", path=path_text)
     if not isinstance(document, dict):
         raise NeuronError("--questions: {path} should hold questions ([[question]] in TOML)", path=path_text)
     unknown = sorted(set(document) - {"seed", "title", "defaults", "question", "questions"})
@@ -111,8 +113,8 @@ def load_quiz(path_text: str) -> Quiz:
         raise NeuronError("--questions: {path} has no questions; add [[question]] tables", path=path_text)
     defaults = _defaults(document.get("defaults", {}), path_text)
     questions = tuple(_question(entry, defaults, path, k) for k, entry in enumerate(entries, start=1))
-    ids = [q.id for q in questions]
-    twice = sorted({name for name in ids if ids.count(name) > 1})
+    ids = [q.id.lower() for q in questions]  # a sheet's headers are read whatever their case: q1 and Q1 are one
+    twice = sorted({q.id for q in questions if ids.count(q.id.lower()) > 1})
     if twice:
         raise NeuronError("--questions: {path}: the id {id!r} is given twice", path=path_text, id=twice[0])
     seed = document.get("seed")
@@ -224,9 +226,17 @@ def _numbers(entry: dict[str, Any], key: str, where: str) -> Array | None:
     return check_array(value, f"{where}, {key}").reshape(-1)
 
 
+MAX_POINTS = 1e6  # a question's points at most: scores stay finite, however many questions
+
+
 def _points(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value >= 0):
-        raise NeuronError("{where}: points should be a number, 0 or more, got {value!r}", where=where, value=value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_POINTS:
+        raise NeuronError(
+            "{where}: points should be a number from 0 to {limit}, got {value!r}",
+            where=where,
+            limit=MAX_POINTS,
+            value=value,
+        )
     return float(value)
 
 
@@ -253,7 +263,7 @@ def _asked(ask: Any, network: Network, stepped: bool, where: str) -> tuple[Expec
                 "{where}: ask {item!r} comes after a training step: give the question a target", where=where, item=item
             )
         asked.append(expected)
-    names = [e.header for e in asked]
+    names = [e.header.lower() for e in asked]  # y1 and Y1 head one column
     if len(set(names)) < len(names):
         raise NeuronError("{where}: ask names an answer twice", where=where)
     return tuple(asked)
@@ -298,9 +308,17 @@ def _vary(entry: Any, question: dict[str, Any], where: str) -> Vary | None:
         if key != "w" and key not in question and not (key == "b" and "model" not in question):
             raise NeuronError("{where}: vary draws {key}, which the question does not give", where=where, key=key)
         numbers = span if isinstance(span, list) else None
-        if numbers is None or len(numbers) != 2 or not all(_finite(v) for v in numbers) or numbers[0] > numbers[1]:
+        if (
+            numbers is None
+            or len(numbers) != 2
+            or not all(_finite(v) and abs(v) <= MAX_DRAWN for v in numbers)
+            or numbers[0] > numbers[1]
+        ):
             raise NeuronError(
-                "{where}: vary's {key} should be [low, high], two numbers, low first", where=where, key=key
+                "{where}: vary's {key} should be [low, high], two numbers from -{limit} to {limit}, low first",
+                where=where,
+                key=key,
+                limit=MAX_DRAWN,
             )
         ranges.append((key, float(numbers[0]), float(numbers[1])))
     decimals = entry.get("decimals", 2)
@@ -309,6 +327,25 @@ def _vary(entry: Any, question: dict[str, Any], where: str) -> Vary | None:
     if not ranges:
         raise NeuronError("{where}: vary draws nothing; give a range, e.g. x = [-2.0, 2.0]", where=where)
     return Vary(tuple(ranges), decimals)
+
+
+MAX_DRAWN = 1e12  # a drawn number's size at most: the range's width stays finite, and so do the answers
+
+
+def _all_text(document: Any) -> bool:
+    """Whether every string of a document is text UTF-8 can write (JSON's "\\ud800" is not)."""
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isprintable() and any(0xD800 <= ord(c) <= 0xDFFF for c in item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def _finite(value: Any) -> bool:

@@ -215,7 +215,7 @@ def read_data(source: IO[bytes] | Iterable[bytes], base: int = 1) -> DataSet:
     rows = []
     for record in records(source)[1]:
         if record.problem is not None:
-            raise record.problem
+            raise NeuronError("line {line}: {problem}", line=record.line, problem=record.problem)
         rows.append((record.line, record.fields))
         if len(rows) > MAX_DATA_ROWS + 1:
             raise NeuronError(

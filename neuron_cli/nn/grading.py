@@ -58,6 +58,9 @@ def written_exponent(text: str) -> int:
         return 0 if dot < 0 else dot + 1 - len(written)
     mantissa, _, exponent = written.lower().replace("_", "").partition("e")
     decimals = len(mantissa.partition(".")[2])
+    digits = exponent.lstrip("+-").lstrip("0")
+    if len(digits) > 6:  # 1e-99999999...: far past any float either way (and int() of 4300+ digits refuses)
+        return (-(10**7) if exponent.startswith("-") else 10**7) - decimals
     return (int(exponent) if exponent else 0) - decimals
 
 
@@ -127,10 +130,11 @@ def exact(values: Array, truth: Array, scale: Array | None = None) -> Array:
 def grade_column(texts: list[str], truth: Array, tolerance: Tolerance, scale: Array | None = None) -> Graded:
     """The verdict of each written answer (stripped) against its true value: missing (blank), invalid (not a
     number, or nan), else exact (pass), fail (wrong at its own places), too_coarse (right at its places but
-    with too few digits), or pass. An infinite answer or true value passes only where both are equal."""
+    with too few digits), or pass. An answer that is not finite is invalid; where the true value is not finite
+    (an overflow), only an equal answer could pass, and none can."""
     truth = np.asarray(truth, dtype=np.float64)
     values, blank = _values(texts)
-    invalid = ~blank & np.isnan(values)
+    invalid = ~blank & ~np.isfinite(values)  # not a number, or not finite (inf, 1e999): the contract's invalid
     usable = ~blank & ~invalid
     exponents = np.zeros(len(texts))
     digits = np.zeros(len(texts), dtype=np.int64)
@@ -138,7 +142,7 @@ def grade_column(texts: list[str], truth: Array, tolerance: Tolerance, scale: Ar
         exponents[usable] = written_exponents([text for text, ok in zip(texts, usable) if ok])
         if tolerance.rule == "written" and tolerance.min_sig:
             digits[usable] = digits_written(values[usable], exponents[usable])
-    infinite = usable & (np.isinf(values) | ~np.isfinite(truth))  # only equality counts
+    infinite = usable & ~np.isfinite(truth)  # an overflowed true value: no finite answer is it
     limits = allowed(tolerance, exponents, truth)
     with np.errstate(invalid="ignore", over="ignore"):
         within = np.abs(values - truth) <= limits * (1 + SLACK) + 1e-300

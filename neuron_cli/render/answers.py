@@ -3,13 +3,13 @@ words are the same in every format: `answer` is what the sheet says, `correct` i
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
 from typing import IO, Any
 
 from ..i18n import describe, message, plural
+from ..io.csvfile import spreadsheet_safe, write_rows
 from .numbers import format_number, json_number
 from .verdicts import hint_words
 from .view import TABLE_DIGITS, View
@@ -21,8 +21,21 @@ VERDICT_STYLES = {
     "invalid": "bold red",
     "too_coarse": "yellow",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell that starts so as a formula
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """A sheet's text as a person's terminal may show it: a control character (an escape sequence, a bidi
+    override) written as its code, \\x1b, never acted on."""
+    if not _UNSEEN.search(text):
+        return text
+    return _UNSEEN.sub(
+        lambda found: f"\\x{ord(found.group()):02x}" if ord(found.group()) < 256 else f"\\u{ord(found.group()):04x}",
+        text,
+    )
 
 
 def cells(part: Any, r: int) -> list[dict[str, Any]]:
@@ -60,7 +73,7 @@ def cell_words(part: Any, k: int, r: int, view: View) -> str:
     missed, and what it lacks."""
     marks, answer = part.marks, part.layout.answers[k]
     graded = marks.graded[k]
-    verdict, written = graded.verdicts[r], marks.answers[k][r]
+    verdict, written = graded.verdicts[r], printable(marks.answers[k][r])
     correct, tolerance, hint = marks.correct[k][r], graded.tolerances[r], graded.hints[r]
     details = [message("answer {answer}", view, answer=written) if written else message("no answer", view)]
     if not math.isnan(correct):
@@ -85,7 +98,7 @@ def row_failures(part: Any, r: int, view: View) -> str:
 
 def row_name(part: Any, r: int, view: View) -> str:
     """How a person finds the row: its line, then what its naming columns say (alice, 2b)."""
-    named = ", ".join(value for value in part.marks.names[r] if value.strip())
+    named = ", ".join(printable(value) for value in part.marks.names[r] if value.strip())
     return message("line {line}", view, line=part.marks.lines[r]) + (f" ({named})" if named else "")
 
 
@@ -156,21 +169,15 @@ def answers_json(part: Any, view: View, out: IO[str]) -> None:
         out.write("\n".join(lines) + "\n")
 
 
-def spreadsheet_safe(text: str) -> str:
-    """A naming cell a spreadsheet shows as written, never runs as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def answers_csv(part: Any, view: View, out: IO[str]) -> None:
     """The naming columns, score, max_score, verdict, then for each answer column c: c as written, c_correct
     and c_verdict; last, why a row could not be read. Made a column at a time: a block has thousands of rows."""
-    writer = csv.writer(out, lineterminator="\n")
     layout, marks = part.layout, part.marks
     if part.first:
         header = [*layout.name_headers, "score", "max_score", "verdict"]
         for answer in layout.answers:
             header += [answer.name, f"{answer.name}_correct", f"{answer.name}_verdict"]
-        writer.writerow([*map(spreadsheet_safe, header), "reason"])
+        write_rows(out, [[*map(spreadsheet_safe, header), "reason"]])
     rows = len(marks)
     if not rows:
         return
@@ -180,7 +187,7 @@ def answers_csv(part: Any, view: View, out: IO[str]) -> None:
         columns += [list(map(spreadsheet_safe, marks.answers[k])), _numbers(marks.correct[k])]
         columns.append(marks.graded[k].verdicts)
     columns.append([spreadsheet_safe(reason(part, r, view)) if marks.reasons[r] else "" for r in range(rows)])
-    writer.writerows(zip(*columns))
+    write_rows(out, zip(*columns))
 
 
 def _numbers(values: list[float]) -> list[str]:
@@ -220,7 +227,7 @@ def answers_table(part: Any, view: View, out: IO[str]) -> None:
         columns += [Column(message("score", view)), Column(message("verdict", view))]
         rows: list[list[Any]] = []
         for r in range(len(marks)):
-            row: list[Any] = [str(marks.lines[r]), *marks.names[r]]
+            row: list[Any] = [str(marks.lines[r]), *map(printable, marks.names[r])]
             for k in range(len(layout.answers)):
                 verdict = marks.graded[k].verdicts[r]
                 word = message(verdict.replace("_", " "), view)
@@ -251,21 +258,22 @@ def xml_text(text: str) -> str:
 
 
 def answers_junit(part: Any, view: View, out: IO[str]) -> None:
-    """JUnit XML that Jenkins' and Ant's schemas both accept: a testsuite per sheet row, a testcase per answer
-    cell, a failure (for fail, too_coarse, missing and invalid alike) saying answer, correct and tolerance."""
+    """JUnit XML that Jenkins' and Ant's schemas both accept: a testsuite per sheet row (its own counts, so the
+    document is written as the rows are graded), a testcase per answer cell, a failure (for fail, too_coarse,
+    missing and invalid alike) saying answer, correct and tolerance."""
     import socket
     import time
 
     marks, layout = part.marks, part.layout
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(_now()))
     host = xml_text(socket.gethostname() or "localhost")
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"] if part.first else []
     for r in range(len(marks)):
         wrong = sum(graded.verdicts[r] != "pass" for graded in marks.graded)
-        name = xml_text(row_name(part, r, View()))
+        name = xml_text(row_name(part, r, view))
         lines.append(
-            f'  <testsuite name="{name}" package="neuron" id="{r}" tests="{len(layout.answers)}" failures="{wrong}" '
-            f'errors="0" skipped="0" time="0" timestamp="{stamp}" hostname="{host}">'
+            f'  <testsuite name="{name}" package="neuron" id="{marks.lines[r]}" tests="{len(layout.answers)}" '
+            f'failures="{wrong}" errors="0" skipped="0" time="0" timestamp="{stamp}" hostname="{host}">'
         )
         lines.append("    <properties/>")
         for k, answer in enumerate(layout.answers):
@@ -282,8 +290,10 @@ def answers_junit(part: Any, view: View, out: IO[str]) -> None:
             ]
             lines.append("    </testcase>")
         lines += ["    <system-out/>", "    <system-err/>", "  </testsuite>"]
-    lines.append("</testsuites>")
-    out.write("\n".join(lines) + "\n")
+    if part.last:
+        lines.append("</testsuites>")
+    if lines:
+        out.write("\n".join(lines) + "\n")
 
 
 def _now() -> float:
@@ -307,16 +317,17 @@ def answers_gradescope(part: Any, view: View, out: IO[str]) -> None:
         most = sum(layout.answers[k].points for k in columns)
         score = sum(marks.points[k][0] for k in columns) if len(marks) else 0.0
         output = [cell_words(part, k, 0, view) for k in columns] if len(marks) else []
+        right = len(marks) and all(marks.graded[k].verdicts[0] == "pass" for k in columns)
         tests.append(
             {
                 "name": question,
-                "score": score,
-                "max_score": most,
-                "status": "passed" if len(marks) and score >= most else "failed",
+                "score": json_number(score),
+                "max_score": json_number(most),
+                "status": "passed" if right else "failed",  # every answer right (a question of 0 points too)
                 "output": "\n".join(output),
             }
         )
-    document: dict[str, Any] = {"score": marks.scores[0] if len(marks) else 0.0, "tests": tests}
+    document: dict[str, Any] = {"score": json_number(marks.scores[0]) if len(marks) else 0.0, "tests": tests}
     if len(marks) and marks.reasons[0] is not None:
         document["output"] = reason(part, 0, view)
     out.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")

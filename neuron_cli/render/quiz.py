@@ -3,12 +3,12 @@ script (JSON), or as the header of the answer sheet to fill in (CSV)."""
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import IO, Any
 
 from ..i18n import message
-from .answers import spreadsheet_safe
+from ..io.csvfile import spreadsheet_safe, write_rows
+from .answers import printable
 from .numbers import full_number, json_lists, json_number
 from .view import View
 
@@ -37,11 +37,11 @@ def quiz_json(sheet: Any, view: View, out: IO[str]) -> None:
 
 def quiz_csv(sheet: Any, view: View, out: IO[str]) -> None:
     """The answer sheet to fill in: `student` and every asked column, then a row per student."""
-    writer = csv.writer(out, lineterminator="\n")
     columns = [column for question in sheet.quiz.questions for column in question.columns]
-    writer.writerow(["student", *columns])
-    for student, _ in sheet.students:
-        writer.writerow([spreadsheet_safe(student), *[""] * len(columns)])
+    rows = [["student", *columns]] + [
+        [spreadsheet_safe(student), *[""] * len(columns)] for student, _ in sheet.students
+    ]
+    write_rows(out, rows)
 
 
 def _numbers(values: Any) -> str:
@@ -51,7 +51,7 @@ def _numbers(values: Any) -> str:
 def quiz_text(sheet: Any, view: View) -> list[str]:
     lines = []
     for student, quiz in sheet.students:
-        lines.append(message("Questions for {student}", view, student=student))
+        lines.append(message("Questions for {student}", view, student=printable(student)))
         for question in quiz.questions:
             lines.append("")
             lines.append(message("{id} ({points} points)", view, id=question.id, points=full_number(question.points)))

@@ -162,7 +162,7 @@ KINDS: dict[str, Kind] = {
             Format.junit: _from("answers", "answers_junit"),
             Format.gradescope: _from("answers", "answers_gradescope"),
         },
-        whole=frozenset({Format.junit, Format.gradescope}),
+        whole=frozenset({Format.gradescope}),
     ),
     "quiz": Kind(
         {

@@ -14,7 +14,7 @@ from .. import render
 from ..errors import NeuronError
 from ..io import polars
 from ..io.chunks import FileRange, known_size
-from ..io.csvfile import Dialect, Record, records
+from ..io.csvfile import Dialect, Record, records, unescaped_id
 from ..nn.numbers import is_number
 from ..render import Format
 from .marking import Layout, Marks, added, mark, quiz_layout, tally, teacher_layout
@@ -88,28 +88,49 @@ def _graded(source: Any, request: GradeRequest, out: IO[str]) -> dict[str, Any]:
         shared = _in_two_processes(source, size, request, out)
         if shared is not None:
             return shared
-    _, rows = records(source, request.encoding, request.decimal_comma)
-    layout, header = read_layout(rows, request)
-    gathered: list[Marks] = []
-    counts: dict[str, Any] = {}
-    first = True
-    for marks in _blocks(rows, layout, request):
-        counts = added(counts, tally(marks, layout))
-        if whole:
-            gathered.append(marks)
-            continue
-        render.write("answers", SheetPart(layout, marks, first), request.view, request.format, out)
-        out.flush()
-        first = False
-    if whole:
-        marks = _chosen(_joined(gathered), layout, request)
+    _, found = records(source, request.encoding, request.decimal_comma)
+    layout, header = read_layout(found, request)
+    rows = _of_student(found, layout, request) if request.student is not None else found
+    if whole:  # Gradescope's one submission: the sheet's one row, held; more rows are counted, not graded
+        marks, count = _one_submission(rows, layout, request)
+        if count == 0 and request.student is not None:
+            raise NeuronError("the sheet has no row of student {student!r}", student=request.student)
+        if count > 1:
+            raise NeuronError(
+                "the sheet holds {count} rows, but Gradescope grades one submission at a time; give --student ID",
+                count=count,
+            )
         counts = tally(marks, layout)
-        _write_last(SheetPart(layout, marks, True, True, counts), request, out)
+        if counts.get("rows"):
+            _write_last(SheetPart(layout, marks, True, True, counts), request, out)
     else:
+        counts, first = {}, True
+        for marks in _blocks(rows, layout, request):
+            counts = added(counts, tally(marks, layout))
+            render.write("answers", SheetPart(layout, marks, first), request.view, request.format, out)
+            out.flush()
+            first = False
         _write_last(SheetPart(layout, Marks(), first, True, counts), request, out)
     if not counts.get("rows"):
         raise NeuronError("line {line}: the sheet has a header but no rows to grade", line=header)
     return counts
+
+
+def _of_student(rows: Iterator[Record], layout: Layout, request: GradeRequest) -> Iterator[Record]:
+    """The rows of --student only (its id as the sheet writes it, spaces around it aside)."""
+    column = layout.student if layout.student is not None else layout.names[_id_column(layout, request)]
+    wanted = (request.student or "").strip()
+    for record in rows:
+        if column < len(record.fields) and unescaped_id(record.fields[column]) == wanted:
+            yield record
+
+
+def _one_submission(rows: Iterator[Record], layout: Layout, request: GradeRequest) -> tuple[Marks, int]:
+    """The first row graded, and how many rows there are (the rest only counted)."""
+    first = next(rows, None)
+    if first is None:
+        return Marks(), 0
+    return mark(layout, [(first.line, first.fields, first.problem)], request), 1 + sum(1 for _ in rows)
 
 
 def read_layout(rows: Iterator[Record], request: GradeRequest) -> tuple[Layout, int]:
@@ -118,7 +139,7 @@ def read_layout(rows: Iterator[Record], request: GradeRequest) -> tuple[Layout, 
     if first is None:
         raise NeuronError("the sheet is empty; it needs a header line and a row per answer")
     if first.problem is not None:
-        raise first.problem
+        raise NeuronError("line {line}: {problem}", line=first.line, problem=first.problem)
     if all(is_number(cell) for cell in first.fields):
         raise NeuronError("line {line}: the sheet has no header line; name its columns first", line=first.line)
     if request.quiz is not None:
@@ -172,69 +193,12 @@ def _blocks(rows: Iterator[Record], layout: Layout, request: GradeRequest) -> It
         yield mark(layout, block, request)
 
 
-def _joined(parts: list[Marks]) -> Marks:
-    joined = Marks()
-    for part in parts:
-        for name in ("lines", "names", "reasons", "scores", "verdicts"):
-            getattr(joined, name).extend(getattr(part, name))
-        if not joined.answers:
-            joined.answers, joined.correct, joined.graded, joined.points = (
-                part.answers,
-                part.correct,
-                part.graded,
-                part.points,
-            )
-            continue
-        for k in range(len(part.answers)):
-            joined.answers[k] += part.answers[k]
-            joined.correct[k] += part.correct[k]
-            joined.points[k] += part.points[k]
-            for name in ("verdicts", "tolerances", "hints"):
-                getattr(joined.graded[k], name).extend(getattr(part.graded[k], name))
-    return joined
-
-
-def _chosen(marks: Marks, layout: Layout, request: GradeRequest) -> Marks:
-    """Gradescope's one submission: the sheet's one row, or the row of --student."""
-    if request.format is not Format.gradescope:
-        return marks
-    rows = list(range(len(marks)))
-    if request.student is not None:
-        column = _id_column(layout, request)
-        rows = [r for r in rows if marks.names[r][column].strip() == request.student]
-        if not rows:
-            raise NeuronError("the sheet has no row of student {student!r}", student=request.student)
-    if len(rows) > 1:
-        raise NeuronError(
-            "the sheet holds {count} rows, but Gradescope grades one submission at a time; give --student ID",
-            count=len(rows),
-        )
-    return _rows(marks, rows)
-
-
 def _id_column(layout: Layout, request: GradeRequest) -> int:
     """Where the student ids stand among the naming columns."""
     headers = [header.lower() for header in layout.name_headers]
     if request.id_column.lower() not in headers:
         raise NeuronError("the sheet has no {column!r} column to find --student in", column=request.id_column)
     return headers.index(request.id_column.lower())
-
-
-def _rows(marks: Marks, keep: list[int]) -> Marks:
-    """The marks of some rows only."""
-    chosen = Marks()
-    for name in ("lines", "names", "reasons", "scores", "verdicts"):
-        setattr(chosen, name, [getattr(marks, name)[r] for r in keep])
-    chosen.answers = [[column[r] for r in keep] for column in marks.answers]
-    chosen.correct = [[column[r] for r in keep] for column in marks.correct]
-    chosen.points = [[column[r] for r in keep] for column in marks.points]
-    from ..nn.grading import Graded
-
-    chosen.graded = [
-        Graded([g.verdicts[r] for r in keep], [g.tolerances[r] for r in keep], [g.hints[r] for r in keep])
-        for g in marks.graded
-    ]
-    return chosen
 
 
 def _write_last(part: SheetPart, request: GradeRequest, out: IO[str]) -> None:

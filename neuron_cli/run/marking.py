@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NeuronError
+from ..io.csvfile import unescaped_id
 from ..io.questions import Question, Quiz, draw
 from ..io.sheets import Expected, Schema, check_names, read_schema
 from ..nn.grading import Graded, Tolerance, grade_column
@@ -19,6 +20,7 @@ from ..nn.learning import TrainingStep, learning_step
 from ..nn.numbers import is_number
 
 Array = np.ndarray
+ALL_RIGHT_NAMED = 1000  # the summary names the students with every answer right, this many at most
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ def _quiz_truths(layout: Layout, rows: list[list[str]], reasons: list) -> list:
     for r, row in enumerate(rows):
         if reasons[r] is not None:
             continue
-        student = row[layout.student].strip()
+        student = unescaped_id(row[layout.student])
         for k, answer in enumerate(layout.answers):
             question = quiz.question(answer.question)
             assert question is not None
@@ -276,13 +278,20 @@ def tally(marks: Marks, layout: Layout) -> dict[str, Any]:
     counts: dict[str, Any] = {verdict: marks.verdicts.count(verdict) for verdict in ("pass", "fail", "invalid")}
     counts.update(rows=len(marks), score=sum(marks.scores))
     right = {}
-    passed = np.array([graded.verdicts for graded in marks.graded], dtype=object).reshape(-1, len(marks)) == "pass"
+    if not len(marks):
+        counts["questions"] = {question: 0 for question in layout.questions}
+        return counts
+    passed = np.zeros((len(marks.graded), len(marks)), dtype=bool)
+    for k, graded in enumerate(marks.graded):
+        passed[k] = np.array(graded.verdicts, dtype=object) == "pass"
     for question in layout.questions:
         columns = [k for k, answer in enumerate(layout.answers) if answer.question == question]
         right[question] = int(passed[columns].all(axis=0).sum())
     counts["questions"] = right
     if layout.student is not None:  # a class's sheet: who has every answer right, by student id
-        counts["all_right"] = [marks.names[r][0] for r in range(len(marks)) if marks.verdicts[r] == "pass"]
+        counts["all_right"] = [
+            unescaped_id(marks.names[r][0]) for r in range(len(marks)) if marks.verdicts[r] == "pass"
+        ][:ALL_RIGHT_NAMED]
     return counts
 
 
@@ -295,6 +304,6 @@ def added(before: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
     for question, right in more.get("questions", {}).items():
         questions[question] = questions.get(question, 0) + right
     counts["questions"] = questions
-    if "all_right" in before or "all_right" in more:
-        counts["all_right"] = before.get("all_right", []) + more.get("all_right", [])
+    if "all_right" in before or "all_right" in more:  # named up to ALL_RIGHT_NAMED: memory stays flat
+        counts["all_right"] = (before.get("all_right", []) + more.get("all_right", []))[:ALL_RIGHT_NAMED]
     return counts

@@ -39,7 +39,8 @@ def test_a_file_of_no_known_encoding_is_refused_and_a_bad_line_is_that_lines_pro
     with pytest.raises(NeuronError, match="neither UTF-8, UTF-16 nor CP949"):
         read(b"\xff\xfe\xfd\n\xff\xff\n\xfe\xfe\n"[2:] + b"\x80\x80\n" * 3)
     _, rows = read(b"a,b\n1,\xff\n2,3\n")
-    assert rows[1] == (2, ["1", "\udcff"], "line 2 is not UTF-8 text") and rows[2] == (3, ["2", "3"], None)
+    # the foreign byte is shown as U+FFFD: a report never carries bytes that are not text
+    assert rows[1] == (2, ["1", "\ufffd"], "it is not UTF-8 text") and rows[2] == (3, ["2", "3"], None)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +64,7 @@ def test_only_lf_crlf_and_cr_end_a_line():
 
 def test_a_record_that_cannot_be_read_is_kept_with_its_reason_and_the_rest_are_read():
     _, rows = read(b'a,b\n1,2\n3,"4"x\n5,6\n')
-    assert rows[2][0] == 3 and rows[2][2].startswith("line 3: not a CSV record") and rows[3] == (4, ["5", "6"], None)
+    assert rows[2][0] == 3 and rows[2][2].startswith("it is not a CSV record") and rows[3] == (4, ["5", "6"], None)
 
 
 @pytest.mark.parametrize("cut", [1, 2, 3, 7, 64])
@@ -94,14 +95,24 @@ def test_a_quoted_record_across_pieces_is_read_whole_and_plain_pieces_around_it_
 def test_a_quote_never_closed_is_that_records_problem_at_the_end():
     _, rows = read(b'a,b\n1,2\n3,"open\n4,5\n')
     assert rows[:2] == [(1, ["a", "b"], None), (2, ["1", "2"], None)]
-    assert rows[2][0] == 3 and "not a CSV record" in rows[2][2]
+    assert rows[2] == (3, ["3", "open"], "a quote opened on this line is never closed")
+    assert rows[3] == (4, ["4", "5"], None)  # the rows after it are read, not swallowed
 
 
 def test_a_foreign_byte_among_plain_lines_is_that_lines_problem():
     _, rows = read(b"a,b\n1,2\n3,\xff\n5,6\n", encoding="utf-8")
-    assert rows[2] == (3, ["3", "\udcff"], "line 3 is not UTF-8 text") and rows[3] == (4, ["5", "6"], None)
+    assert rows[2] == (3, ["3", "\ufffd"], "it is not UTF-8 text") and rows[3] == (4, ["5", "6"], None)
 
 
 def test_blank_lines_and_lines_of_delimiters_only_are_skipped_and_counted():
     _, rows = read(b"a,b\n\n,\n  ,  \n1,2\n")
     assert rows == [(1, ["a", "b"], None), (5, ["1", "2"], None)]
+
+
+def test_a_stray_quote_loses_its_own_row_only_however_many_rows_follow():
+    rows = "".join(f"s{k},{k}\n" for k in range(5000))
+    _, read_rows = read(f'a,b\nbad,"oops\n{rows}'.encode())
+    assert read_rows[1] == (2, ["bad", "oops"], "a quote opened on this line is never closed")
+    assert len(read_rows) == 5002 and read_rows[-1] == (5002, ["s4999", "4999"], None)
+    quoted = read(b'a,b\n"two\nlines",1\n3,4\n')[1]  # a quoted field over two lines, as wide as the header
+    assert quoted[1] == (2, ["two\nlines", "1"], None) and quoted[2] == (4, ["3", "4"], None)

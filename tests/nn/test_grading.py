@@ -43,9 +43,11 @@ TRUE = 1 / (1 + math.exp(-0.5))  # 0.6224593312018546
         ("abc", TRUE, "invalid"),
         ("0,6225", TRUE, "invalid"),
         ("nan", TRUE, "invalid"),
-        ("inf", math.inf, "pass"),
-        ("inf", TRUE, "fail"),
+        ("inf", math.inf, "invalid"),  # not finite: the contract's invalid, whatever the true value
+        ("inf", TRUE, "invalid"),
+        ("1e999", TRUE, "invalid"),
         ("1e308", math.inf, "fail"),
+        ("0.5e-" + "9" * 5000, TRUE, "fail"),  # an exponent of 5000 digits: a value, 0, and no crash
     ],
 )
 def test_the_written_rule(answer, truth, verdict):

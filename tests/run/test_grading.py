@@ -77,7 +77,7 @@ def test_a_row_that_cannot_be_read_is_that_rows_problem():
     assert [line["verdict"] for line in lines[:-1]] == ["pass", "invalid", "invalid", "invalid"]
     assert lines[1]["reason"] == "x2 is 'oops', which is not a number" and lines[1]["score"] == 0.0
     assert lines[2]["line"] == 4 and lines[2]["reason"] == "it has 3 cells, but the header names 5 columns"
-    assert lines[3]["reason"].startswith("line 5: not a CSV record")
+    assert lines[3]["reason"].startswith("a quote opened on this line is never closed")
     assert counts == {"pass": 1, "fail": 0, "invalid": 3, "rows": 4, "score": 1.0, "questions": {"y1": 1}}
 
 

@@ -1,0 +1,151 @@
+"""What a hostile student or a careless teacher did to homework grading, each once a defect: one cell must never
+stop the class's grading, a report is always valid in its format, and nothing a sheet says reaches a terminal
+as a control sequence or a spreadsheet as a formula."""
+
+import csv
+import io
+import json
+import os
+
+import pytest
+
+from tests.cli.test_homework import QUESTIONS, right_answers, sheet
+
+
+@pytest.fixture
+def homework(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hw1.toml").write_text(QUESTIONS)
+    return tmp_path
+
+
+def grade(neuron, name, *args):
+    return neuron("check", "--answers", name, "--questions", "hw1.toml", *args)
+
+
+def test_an_exponent_of_thousands_of_digits_is_one_cells_verdict(neuron, homework):
+    (homework / "s.csv").write_text(
+        sheet([["alice", *right_answers("alice")], ["bob", "0.5e-" + "9" * 5000, "1", "1", "1", "1"]])
+    )
+    for fmt in ("json", "junit", "plain"):
+        run = grade(neuron, "s.csv", "-f", fmt)
+        assert run.code == 1 and "Traceback" not in run.err
+    rows = [json.loads(line) for line in grade(neuron, "s.csv", "-f", "json").lines()]
+    assert rows[0]["verdict"] == "pass" and rows[1]["cells"][0]["verdict"] == "fail"
+
+
+@pytest.mark.parametrize("fmt", ["gradescope", "junit", "json"])
+def test_a_sheet_of_a_header_alone_says_so_in_every_format(neuron, homework, fmt):
+    (homework / "s.csv").write_text(sheet([]) + "\n\n")
+    run = grade(neuron, "s.csv", "-f", fmt)
+    assert run.code == 2 and "no rows to grade" in run.err and "Traceback" not in run.err
+    if fmt == "gradescope":
+        assert json.loads(run.out)["output"].endswith("the sheet has a header but no rows to grade")
+
+
+def test_a_stray_quote_loses_its_own_row_and_no_other(neuron, homework):
+    good = right_answers("bob")
+    rows = (
+        sheet([["alice", *right_answers("alice")]])
+        + 'mallory,"0.5,1,2,3,4\n'
+        + sheet([["bob", *good]]).split("\n", 1)[1]
+    )
+    (homework / "s.csv").write_text(rows)
+    graded = [json.loads(line) for line in grade(neuron, "s.csv", "-f", "json").lines()]
+    assert [row.get("names", {}).get("student") for row in graded[:3]] == ["alice", "mallory", "bob"]
+    assert graded[1]["reason"] == "a quote opened on this line is never closed" and graded[2]["verdict"] == "pass"
+
+
+def test_a_cr_inside_a_cell_stays_inside_it_in_csv(neuron, homework):
+    (homework / "s.csv").write_bytes(b'student,q1.z1,q1.y1\nalice,0.5,"0.3\r=1+1"\n')
+    run = grade(neuron, "s.csv", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(run.out, newline="")))
+    assert [len(row) for row in rows] == [len(rows[0])] * 2 and rows[1][7] == "0.3\r=1+1"
+
+
+def test_reports_are_valid_utf8_whatever_bytes_the_sheet_holds(neuron, homework):
+    (homework / "s.csv").write_bytes(b"student,q1.z1,q1.y1\nbob,0.5\xff,0.6225\n")
+    for fmt in ("gradescope", "json", "csv"):
+        args = ["--student", "bob"] if fmt == "gradescope" else []
+        run = grade(neuron, "s.csv", "-f", fmt, "--encoding", "utf-8", *args)
+        run.stdout_bytes.decode("utf-8")  # strict: no stray byte
+        if fmt != "csv":
+            json.loads(run.stdout_bytes.decode().splitlines()[0] if fmt == "json" else run.stdout_bytes)
+
+
+def test_a_guarded_id_gives_back_its_own_numbers(neuron, homework):
+    (homework / "roster.csv").write_text("student\n@alice\n")
+    made = neuron("quiz", "hw1.toml", "--students", "roster.csv", "-f", "csv").out
+    assert made.splitlines()[1].startswith("'@alice,")  # guarded from spreadsheets ...
+    filled = made.splitlines()[0] + "\n'@alice," + ",".join(right_answers("@alice")) + "\n"
+    (homework / "s.csv").write_text(filled)
+    assert grade(neuron, "s.csv").code == 0  # ... and graded on @alice's numbers
+    assert grade(neuron, "s.csv", "-f", "gradescope", "--student", "@alice").code == 0
+
+
+def test_control_sequences_of_a_name_are_shown_not_sent(neuron, homework):
+    (homework / "s.csv").write_text(sheet([["evil\x1b]0;pwned\x07\x1b[2J", "1", "1"]]))
+    for fmt in ("plain", "table"):
+        run = grade(neuron, "s.csv", "-f", fmt)
+        assert "\x1b" not in run.out and "\x07" not in run.out and "evil\\x1b]0;pwned" in run.out
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (('id = "q2"', 'id = "Q1"'), "the id 'Q1' is given twice"),
+        (('ask = ["z1", "y1"]', 'ask = ["y1", "Y1"]'), "ask names an answer twice"),
+        (("vary = {x = [-2, 2]", "vary = {x = [-1e308, 1e308]"), "two numbers from -1000000000000.0"),
+        (("points = 3", "points = 1e308"), "points should be a number from 0 to 1000000.0"),
+    ],
+)
+def test_a_question_file_a_sheet_could_not_follow_is_refused_when_read(neuron, homework, change, says):
+    (homework / "bad.toml").write_text(QUESTIONS.replace(*change))
+    run = neuron("quiz", "bad.toml", "--student", "alice")
+    assert run.code == 2 and says in run.err
+
+
+def test_json_question_text_must_be_unicode_and_a_model_a_regular_file(neuron, homework):
+    (homework / "bad.json").write_text(
+        '{"seed": "\\ud800", "question": [{"id": "q1", "x": [1], "w": [1], "ask": ["y1"]}]}'
+    )
+    assert "not valid Unicode" in neuron("quiz", "bad.json", "--student", "a").err
+    os.mkfifo(homework / "fifo.json")
+    (homework / "m.toml").write_text('[[question]]\nid = "q1"\nx = [1]\nmodel = "fifo.json"\nask = ["y1"]\n')
+    run = neuron("quiz", "m.toml", "--student", "a")
+    assert run.code == 2 and "not a regular file" in run.err
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--min-decimals", "5"], "--questions holds the questions: leave out --min-decimals"),
+        (["--index-base", "0"], "leave out --index-base"),
+        (["--student", "\x1b[2J"], "printable text"),
+    ],
+)
+def test_options_a_question_file_decides_are_refused_not_ignored(neuron, homework, args, says):
+    (homework / "s.csv").write_text(sheet([["alice", *right_answers("alice")]]))
+    run = grade(neuron, "s.csv", *args)
+    assert run.code == 2 and says in run.err
+
+
+def test_student_picks_the_row_in_every_format(neuron, homework):
+    (homework / "s.csv").write_text(sheet([["alice", *right_answers("alice")], [" bob ", "0", "0"]]))
+    rows = [json.loads(line) for line in grade(neuron, "s.csv", "-f", "json", "--student", "alice").lines()]
+    assert len(rows) == 2 and rows[0]["names"]["student"] == "alice" and rows[1]["summary"]["rows"] == 1
+    assert grade(neuron, "s.csv", "-f", "gradescope", "--student", "bob").code == 1  # spaces around it aside
+
+
+def test_utf16_without_its_byte_order_mark_is_a_message(neuron, homework):
+    (homework / "s.csv").write_bytes("student,q1.y1\nalice,0.6225\n".encode("utf-16-le"))
+    run = grade(neuron, "s.csv", "--encoding", "utf-16", "-f", "gradescope")
+    assert run.code == 2 and "not UTF-16 text" in run.err and json.loads(run.out)["score"] == 0.0
+
+
+def test_infinite_answers_are_invalid_and_a_wrong_zero_point_question_fails(neuron, homework):
+    (homework / "z.toml").write_text(QUESTIONS.replace("points = 3", "points = 0"))
+    (homework / "s.csv").write_text(sheet([["alice", "0.5", "inf", "9", "9", "9"]]))
+    document = json.loads(neuron("check", "--answers", "s.csv", "--questions", "z.toml", "-f", "gradescope").out)
+    assert [test["status"] for test in document["tests"]] == ["failed", "failed"]
+    assert "q1.y1: invalid" in document["tests"][0]["output"]
