@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import NeuronError
 
 LANGUAGES = ("en", "ko")
-KOREAN: dict[str, str] = {}  # filled from korean.py on first use, so English never pays for it
+KOREAN: list[Any] = []  # the Korean catalogue (ko.mo), read on first use, so that English never pays for it
 # Words of Typer's click (looked up through cli/help.py), kept in the catalogue beside ours.
 EXTRA_KEYS = (
     "Usage:",
@@ -99,12 +99,40 @@ def language(given: str | None = None) -> str:
     return "en"
 
 
-def _korean() -> dict[str, str]:
+def _korean() -> Any:
+    """The Korean catalogue: gettext's reading of ko.mo (compiled from ko.po by i18n/catalog.py)."""
     if not KOREAN:
-        from .korean import TRANSLATIONS
+        import gettext
 
-        KOREAN.update(TRANSLATIONS)
-    return KOREAN
+        from .catalog import MO
+
+        try:
+            with open(MO, "rb") as file:
+                KOREAN.append(gettext.GNUTranslations(file))
+        except OSError:  # an install without its catalogue: English, rather than no answer at all
+            KOREAN.append(gettext.NullTranslations())
+    return KOREAN[0]
+
+
+_MARKED = None  # {name|은}: a placeholder and the particle after it, compiled on first use
+
+
+def _with_particles(text: str, values: dict[str, Any]) -> str:
+    """A Korean sentence's marked particles ({name|은}) in the form the placeholder's word takes (i18n/josa.py);
+    the placeholder filled in, braces in it doubled for the format that follows."""
+    global _MARKED
+    import re
+
+    from .josa import attach
+
+    if _MARKED is None:
+        _MARKED = re.compile(r"\{(\w+)((?:![rsa])?(?::[^{}|]*)?)\|([가-힣]+)\}")
+
+    def filled(found: Any) -> str:
+        shown = ("{" + found.group(1) + found.group(2) + "}").format(**values)
+        return (shown + attach(shown, found.group(3))).replace("{", "{{").replace("}", "}}")
+
+    return _MARKED.sub(filled, text)
 
 
 def message(text: str, lang: Any = None, /, **values: Any) -> str:
@@ -112,9 +140,11 @@ def message(text: str, lang: Any = None, /, **values: Any) -> str:
     placeholders filled. A `row_name` value is a noun of the catalogue and is translated with it."""
     code = getattr(lang, "lang", lang) or CURRENT[0]
     if code == "ko":
-        text = _korean().get(text, text)
+        text = _korean().gettext(text)
         if isinstance(values.get("row_name"), str):
             values["row_name"] = NOUNS_KO.get(values["row_name"], values["row_name"])
+        if "|" in text and values:
+            text = _with_particles(text, values)
     return text.format(**values) if values else text
 
 
@@ -159,7 +189,7 @@ def translate_sentence(text: str, lang: Any = None) -> str:
         pattern = pattern.replace(r"\ \(", r" \(")
         match = re.search(pattern + (r"(?=$|\s\()" if template.endswith("}") else ""), text)
         if match:
-            korean = _korean().get(template, template)
+            korean = _korean().gettext(template)
             values = {k: v for k, v in match.groupdict().items()}
             plain = korean.replace("!r}", "}")
             text = text[: match.start()] + plain.format(**values) + text[match.end() :]

@@ -10,8 +10,10 @@ import typer
 from neuron_cli import i18n as messages
 from neuron_cli.cli.app import make_app
 from neuron_cli.cli.help import key, paragraphs
-from neuron_cli.i18n.korean import TRANSLATIONS
+from neuron_cli.i18n import catalog
 from neuron_cli.nn.activations import REGISTRY
+
+TRANSLATIONS = {key: value for key, value in catalog.read_po().items() if key}
 
 app = make_app()
 
@@ -77,7 +79,7 @@ def test_every_translation_keeps_its_placeholders():
 
     for english, korean in TRANSLATIONS.items():
         names = {field for _, field, _, _ in string.Formatter().parse(english) if field}
-        kept = {field for _, field, _, _ in string.Formatter().parse(korean) if field}
+        kept = {field.split("|")[0] for _, field, _, _ in string.Formatter().parse(korean) if field}
         assert kept <= names, (english, korean)
         # a placeholder may be left out only where it is English grammar (a plural s)
         assert names - kept <= {"s", "s2", "s3", "value_s"}, (english, korean)
@@ -91,3 +93,41 @@ def test_no_translation_is_left_over():
 def english_afterwards():
     yield
     messages.use("en")
+
+
+def test_the_compiled_catalogue_is_the_po_compiled():
+    # ko.mo is what a run reads; ko.po what a translator edits: `python -m neuron_cli.i18n.catalog` after an edit
+    assert catalog.MO.read_bytes() == catalog.mo_bytes(catalog.read_po())
+
+
+def test_no_sentence_falls_back_to_both_forms_of_a_particle():
+    import re
+
+    fallback = re.compile(r"이\(가\)|은\(는\)|을\(를\)|\(으\)로|와\(과\)|과\(와\)|\(이\)라")
+    assert [english for english, korean in TRANSLATIONS.items() if fallback.search(korean)] == []
+
+
+@pytest.mark.parametrize(
+    ("word", "particle", "shown"),
+    [
+        ("값", "이", "값이"),
+        ("입력 2개", "가", "입력 2개가"),
+        ("sigmoid", "과", "sigmoid와"),
+        ("relu", "은", "relu는"),
+        ("3", "를", "3을"),
+        ("10", "는", "10은"),
+        ("0.50", "은", "0.50은"),
+        ("파일", "으로", "파일로"),
+        ("6", "로", "6으로"),
+        ("x", "이", "x가"),
+        ("y1", "가", "y1이"),
+        ("a.csv", "은", "a.csv는"),
+        ("'x3'", "은", "'x3'은"),
+        ("tanh", "와", "tanh와"),
+    ],
+)
+def test_a_particle_follows_how_its_word_is_read(word, particle, shown):
+    from neuron_cli.i18n.josa import attach
+
+    assert word + attach(word, particle) == shown
+    assert messages.message("{w|" + particle + "} .", "ko", w=word) == shown + " ."
