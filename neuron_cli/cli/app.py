@@ -71,11 +71,10 @@ def make_app() -> typer.Typer:
 def run(arguments: list[str], lang: str) -> int:
     """The `neuron` command through Typer, in the language `lang` (--help is written in it too); its exit code."""
     command = typer.main.get_command(make_app())
-    if lang != "en":
-        from .help import translate, translate_click
+    from .help import translate, translate_click
 
-        translate(command, lang)
-        translate_click()
+    translate(command, lang)  # in English too: a command's short help whole, and words measured as a terminal does
+    translate_click()
     try:
         code = command.main(args=arguments, prog_name="neuron", standalone_mode=False)
     except click_errors.NoArgsIsHelpError as problem:  # `neuron` alone: the help, as no_args_is_help asks

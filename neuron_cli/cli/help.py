@@ -9,11 +9,14 @@ from ..i18n import message
 
 
 def translate(command: Any, lang: str) -> None:
-    """Translate, in place, the help of a click command, its parameters and its subcommands."""
+    """Translate, in place, the help of a click command, its parameters and its subcommands; a command's short
+    help (in the list of commands) is its first sentence, whole, never cut at a width."""
     for attribute in ("help", "short_help"):
         text = getattr(command, attribute, None)
         if text:
             setattr(command, attribute, _translate_text(text, lang))
+    if getattr(command, "help", None) and not getattr(command, "short_help", None):
+        command.short_help = first_sentence(paragraphs(command.help)[0])
     for param in getattr(command, "params", []):
         if getattr(param, "help", None):
             param.help = message(key(param.help), lang)
@@ -51,6 +54,48 @@ def translate_click() -> None:
 
     usage_in.translated = True  # type: ignore[attr-defined]
     formatting.HelpFormatter.write_usage = usage_in
+    _translate_click_words()
+
+
+def _translate_click_words() -> None:
+    """The words Typer's copy of click writes without gettext: its help option's help, and a number range as
+    the help shows it (0<=x<=1), in the run's language."""
+    import importlib
+
+    core = importlib.import_module("typer._click.core")
+    types = importlib.import_module("typer._click.types")
+    get_help_option = core.Command.get_help_option
+
+    def help_option(self: Any, ctx: Any) -> Any:
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = message("Show this message and exit.")
+        return option
+
+    core.Command.get_help_option = help_option
+    describe = types._NumberRangeBase._describe_range
+
+    def described(self: Any) -> str:
+        from ..i18n import current
+
+        if current() != "ko":
+            return str(describe(self))
+        low = None if self.min is None else message("{value} or more" if not self.min_open else "more than {value}",
+                                                     value=self.min)
+        high = None if self.max is None else message("{value} or less" if not self.max_open else "less than {value}",
+                                                      value=self.max)
+        return " ".join(part for part in (low, high) if part)
+
+    types._NumberRangeBase._describe_range = described
+
+
+def first_sentence(paragraph: str) -> str:
+    """A paragraph's first sentence (to its first ". " or ": "), its words joined by single spaces."""
+    import re
+
+    words = " ".join(paragraph.split())
+    found = re.search(r"[.:](?=\s)", words)
+    return words[: found.start() + 1].rstrip(":") if found else words
 
 
 def paragraphs(text: str) -> list[str]:
