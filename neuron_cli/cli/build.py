@@ -11,7 +11,7 @@ from typing import IO, Any
 import numpy as np
 
 from ..errors import NeuronError
-from ..i18n import message
+from ..i18n import Phrase
 from ..io.values import parse_activation, parse_bias, parse_weights
 from ..nn.layers import Layer, Network
 from ..render import Format, View
@@ -91,7 +91,7 @@ def refuse_unused(**options: tuple[bool, str]) -> None:
                 "{option} does nothing without {needs}; {fix}",
                 option=name,
                 needs=needs,
-                fix=message("give both, or leave it out"),
+                fix=Phrase("give both, or leave it out"),
             )
 
 

@@ -36,7 +36,7 @@ HELP = """Check your answer: exit 0 when every output matches --expect, 1 when o
       neuron check -x 1,2,3 -w "0.1,0.2,0.3;0.4,0.5,0.6" -a relu --expect 1.4,3.2
       neuron check --answers answers.csv --questions hw1.toml --format table
       neuron check --answers answers.csv --questions hw1.toml -f gradescope
-      neuron check --answers class.csv -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid -f junit
+      neuron check --answers class.csv -w 0.5,-0.2,0.1 -a sigmoid -f junit
     """
 SHEET_ONLY = (
     *(("--points", "points"), ("--target", "target"), ("--lr", "lr")),

@@ -56,7 +56,10 @@ def failures(lang: str | None = None) -> Iterator[Outcome]:
         if isinstance(problem, NeuronError):
             with contextlib.suppress(OSError, ValueError):
                 sys.stdout.flush()
-            report(message("error: {problem}", problem=describe(problem)))
+            report(
+                message("error: {problem}", problem=describe(problem)),
+                message("error: {problem}", "en", problem=describe(problem, "en")),
+            )
         elif isinstance(problem, OSError) and not isinstance(problem, BrokenPipeError):
             quiet_stdout()
             cannot_write(problem)  # a full disk, /dev/full, a closed stdout: the output could not be written
@@ -76,9 +79,15 @@ def cannot_write(problem: BaseException) -> None:
     report(message("error: {problem}", problem=reason))
 
 
-def report(text: str) -> None:
-    """One line on stderr; where stderr is closed, nowhere (never onto stdout)."""
+def report(text: str, english: str | None = None) -> None:
+    """One line on stderr; where stderr cannot show it (an ASCII terminal and Korean), `english` instead, never
+    escapes; where stderr is closed, nowhere (never onto stdout)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
+        encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+        try:
+            text.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            text = english if english is not None else text.encode("ascii", "replace").decode()
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
 

@@ -73,6 +73,8 @@ def _translate_click_words() -> None:
         return option
 
     core.Command.get_help_option = help_option
+    formatting = importlib.import_module("typer._click.formatting")
+    _narrow_help(formatting.HelpFormatter)
     describe = types._NumberRangeBase._describe_range
 
     def described(self: Any) -> str:
@@ -80,13 +82,65 @@ def _translate_click_words() -> None:
 
         if current() != "ko":
             return str(describe(self))
-        low = None if self.min is None else message("{value} or more" if not self.min_open else "more than {value}",
-                                                     value=self.min)
-        high = None if self.max is None else message("{value} or less" if not self.max_open else "less than {value}",
-                                                      value=self.max)
+        low = (
+            None
+            if self.min is None
+            else message("{value} or more" if not self.min_open else "more than {value}", value=self.min)
+        )
+        high = (
+            None
+            if self.max is None
+            else message("{value} or less" if not self.max_open else "less than {value}", value=self.max)
+        )
         return " ".join(part for part in (low, high) if part)
 
     types._NumberRangeBase._describe_range = described
+
+
+NARROW = 60  # below this many columns an option's help goes under it, not beside it
+
+
+def _narrow_help(formatter: Any) -> None:
+    """click never formats help narrower than 50 columns, and puts an option's help beside it in a column of at
+    most 30: at 40 columns lines ran past the edge and broke mid-word. The help follows the terminal down to 30
+    columns, and below NARROW columns each option's help is written under it."""
+    import os
+    import shutil
+
+    if getattr(formatter, "narrowed", False):
+        return
+    setup, write_dl = formatter.__init__, formatter.write_dl
+
+    def init(self: Any, indent_increment: int = 2, width: int | None = None, max_width: int | None = None) -> None:
+        setup(self, indent_increment, width, max_width)
+        if width is None:
+            given = os.environ.get("COLUMNS", "")
+            columns = int(given) if given.isdigit() else shutil.get_terminal_size().columns
+            self.width = max(min(columns, max_width or 80) - 2, 30)
+
+    def definitions(self: Any, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        if self.width >= NARROW:
+            write_dl(self, rows, col_max, col_spacing)
+            return
+        indent = " " * (self.current_indent + 4)
+        for first, second in rows:
+            self.write(_choices_cut(first, self.width, self.current_indent) + "\n")
+            if second:
+                self.write(wrap_text(second, self.width, indent, indent, preserve_paragraphs=True) + "\n")
+
+    formatter.__init__, formatter.write_dl = init, definitions
+    formatter.narrowed = True
+
+
+def _choices_cut(name: str, width: int, indent: int) -> str:
+    """An option's name and metavar on lines of `width`, a long list of choices broken after a |."""
+    lines, line = [], " " * indent
+    for piece in name.replace("|", "|\0").split("\0"):
+        if line.strip() and columns(line) + columns(piece) > width:
+            lines.append(line)
+            line = " " * (indent + 4)
+        line += piece
+    return "\n".join([*lines, line])
 
 
 def first_sentence(paragraph: str) -> str:
@@ -143,8 +197,13 @@ def wrap_text(
     wrapped = []
     for paragraph in re.split(r"\n\s*\n", text.expandtabs().strip("\n")):
         lines = paragraph.splitlines()
-        if lines and lines[0].strip() == "\b":
-            wrapped.append("\n".join(subsequent_indent + line for line in lines[1:]))
+        if lines and lines[0].strip() == "\b":  # kept line for line; a line too long breaks between words
+            kept = []
+            for line in lines[1:]:
+                own = " " * (len(line) - len(line.lstrip()))
+                # click keeps 2 columns spare at the right; a command line may use them rather than break
+                kept.append(_fill(line.strip(), width + 2, subsequent_indent + own, subsequent_indent + own + "    "))
+            wrapped.append("\n".join(kept))
             continue
         own = " " * (len(lines[0]) - len(lines[0].lstrip())) if lines else ""
         first = initial_indent if not wrapped else subsequent_indent

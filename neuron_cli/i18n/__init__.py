@@ -140,10 +140,36 @@ def _with_particles(text: str, values: dict[str, Any]) -> str:
     return _MARKED.sub(filled, text)
 
 
+class Phrase(str):
+    """A piece of a sentence (where a value stands: "line 3, x2"; a hint), kept as its catalogue sentence and
+    values until a whole sentence is written: as a str it is English, and message() and describe() put it in
+    their own language, so that an error built in one language can still be written in the other (an ASCII
+    stderr falls back to English whole, never half)."""
+
+    text: str
+    values: dict[str, Any]
+
+    def __new__(cls, text: str, /, **values: Any) -> Phrase:
+        self = super().__new__(cls, message(text, "en", **values))
+        self.text, self.values = text, values
+        return self
+
+    def __reduce__(self) -> Any:  # pickled (a process's error to the other) as its plain English
+        return (str, (str(self),))
+
+
+def _in(lang: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The values of a sentence, every Phrase among them in `lang`."""
+    if not any(isinstance(value, Phrase) for value in values.values()):
+        return values
+    return {key: message(v.text, lang, **v.values) if isinstance(v, Phrase) else v for key, v in values.items()}
+
+
 def message(text: str, lang: Any = None, /, **values: Any) -> str:
     """The sentence `text` in the language `lang` (a code, anything with a `.lang`, or None: the run's), its
     placeholders filled. A `row_name` value is a noun of the catalogue and is translated with it."""
     code = getattr(lang, "lang", lang) or CURRENT[0]
+    values = _in(code, values)
     if code == "ko":
         text = _korean().gettext(text)
         if isinstance(values.get("row_name"), str):
@@ -161,7 +187,7 @@ def describe(problem: BaseException, lang: Any = None, /) -> str:
     values = {
         key: describe(value, lang) if isinstance(value, NeuronError) else value for key, value in problem.values.items()
     }
-    return message(problem.text, lang, **values)
+    return message(problem.text, lang, **values)  # a Phrase among the values is put in `lang` there
 
 
 NOUNS_KO = {"input": "입력", "neuron": "뉴런", "output": "출력", "weight": "가중치", "value": "값", "row": "행"}

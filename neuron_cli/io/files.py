@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NeuronError
-from ..i18n import message
+from ..i18n import Phrase
 
 
 def is_file_reference(text: str) -> bool:
@@ -103,7 +103,7 @@ def load_npy(data: bytes, where: str, path: Path) -> Any:
     except ValueError as problem:
         reason = "holds Python objects (pickles are refused)" if "pickle" in str(problem) else "is not a .npy file"
         raise NeuronError(
-            "{where}: {path} {reason}: {problem}", where=where, path=path, reason=message(reason), problem=problem
+            "{where}: {path} {reason}: {problem}", where=where, path=path, reason=Phrase(reason), problem=problem
         ) from None
     except (OSError, EOFError, SyntaxError, TypeError, OverflowError) as problem:
         raise NeuronError(
@@ -175,7 +175,7 @@ def replace_file(path_text: str, content: str | bytes, option: str) -> None:
             "{option}: {path} is {kind}, not a regular file; neuron replaces only files",
             option=option,
             path=path,
-            kind=message(kind),
+            kind=Phrase(kind),
         )
     data = content.encode("utf-8") if isinstance(content, str) else content
     folder = path.parent if str(path.parent) else Path(".")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NeuronError
-from ..i18n import message
+from ..i18n import Phrase
 from ..nn.activations import get
 from ..nn.layers import Layer, Network
 from .files import is_file_reference, read_document, replace_file
@@ -85,7 +85,7 @@ def model_from_document(
     rng = np.random.default_rng(seed)
     size = model.input_size
     for n, entry in enumerate(document["layers"], 1):
-        where = message("--model: {name}, layer {number}", name=name, number=n)
+        where = Phrase("--model: {name}, layer {number}", name=name, number=n)
         layer = _layer(entry, where, size, rng, n, max_params - model.params)
         model.layers.append(layer)
         if layer.output_shape is not None:
@@ -155,10 +155,10 @@ def _dense(
         layer = _initial(entry, where, inputs, rng, activation, use_bias, room)
     else:
         key = given[0]
-        matrix = check_array(entry[key], message("{where}, {key}", where=where, key=key), row_name="row")
+        matrix = check_array(entry[key], Phrase("{where}, {key}", where=where, key=key), row_name="row")
         if key == "kernel" and np.ndim(entry[key]) == 2:  # a flat kernel is one unit's weights already
             matrix = matrix.T
-        bias = check_array(entry.get("bias", 0.0), message("{where}, bias", where=where)).reshape(-1)
+        bias = check_array(entry.get("bias", 0.0), Phrase("{where}, bias", where=where)).reshape(-1)
         try:
             layer = Layer.create(matrix, bias, get(activation), use_bias)
         except NeuronError as problem:
@@ -242,7 +242,7 @@ def _typed(kind: str, entry: dict[str, Any], where: str, inputs: int | None, nam
     arrays = {}
     for key in names:
         if key in entry:
-            values = check_array(entry[key], message("{where}, {key}", where=where, key=key)).reshape(-1)
+            values = check_array(entry[key], Phrase("{where}, {key}", where=where, key=key)).reshape(-1)
             if values.size != inputs and not (key == "alpha" and values.size == 1):
                 raise NeuronError(
                     "{where}, {key} has {count} values for {inputs} inputs",

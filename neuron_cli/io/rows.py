@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..errors import NeuronError
-from ..i18n import message
+from ..i18n import Phrase
 from ..nn.layers import Network
 from ..nn.numbers import is_number, parse_number
 from . import polars
@@ -48,10 +48,10 @@ def parse_lines(block: bytes, first_line: int, network: Network) -> Array:
                 continue
             fields = split_values(text)
             values = [
-                parse_number(field, message("line {line}, value {number}", line=number, number=k))
+                parse_number(field, Phrase("line {line}, value {number}", line=number, number=k))
                 for k, field in enumerate(fields, start=1)
             ]
-            network.check_inputs(len(values), message("line {line}", line=number))
+            network.check_inputs(len(values), Phrase("line {line}", line=number))
         except UnicodeDecodeError:
             problem = NeuronError("line {line} is not UTF-8 text", line=number)
             raise StreamError(problem, _array(rows, width)) from None

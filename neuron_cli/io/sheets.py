@@ -13,7 +13,7 @@ from typing import IO
 import numpy as np
 
 from ..errors import NeuronError
-from ..i18n import message
+from ..i18n import Phrase
 from ..nn.layers import Network
 from ..nn.numbers import is_number, parse_number
 from .csvfile import records
@@ -110,7 +110,7 @@ def read_schema(headers: list[str], network: Network, line: int, base: int = 1) 
     expected: list[Expected] = []
     check_names(headers, line)
     for column, raw in enumerate(headers):
-        asked = parse_asked(raw.strip(), network, message("line {line}", line=line), base, column)
+        asked = parse_asked(raw.strip(), network, Phrase("line {line}", line=line), base, column)
         if asked is None:
             names.append(column)
         elif asked.kind in found:
@@ -173,7 +173,7 @@ def numbers_of(
             values[r] = [
                 parse_number(
                     fields[c],
-                    message("line {line}, {column}", line=line, column=headers[c].strip())
+                    Phrase("line {line}, {column}", line=line, column=headers[c].strip())
                     if lines
                     else headers[c].strip(),
                 )

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NeuronError
-from ..i18n import message
+from ..i18n import Phrase
 from ..nn.activations import ActivationSpec, get
 from ..nn.layers import Network
 from ..nn.numbers import parse_number
@@ -59,7 +59,7 @@ def parse_vector(text: str, where: str) -> Array:
     return np.array(
         [
             parse_number(
-                field, message("{where}, value {number}", where=where, number=number) if len(fields) > 1 else where
+                field, Phrase("{where}, value {number}", where=where, number=number) if len(fields) > 1 else where
             )
             for number, field in enumerate(fields, start=1)
         ],
@@ -79,7 +79,7 @@ def parse_matrix(text: str, where: str, row_name: str = "neuron") -> Array:
     vectors = [
         parse_vector(
             row,
-            message("{where}, {row_name} {number}", where=where, row_name=row_name, number=n)
+            Phrase("{where}, {row_name} {number}", where=where, row_name=row_name, number=n)
             if len(rows) > 1
             else where,
         )
@@ -111,12 +111,12 @@ def read_file_values(text: str, where: str, row_name: str = "neuron") -> Array:
     suffix = path.suffix.lower()
     if suffix == ".npy":
         data = load_npy(read_bytes(path, where), where, path)
-        return check_array(data, message("{where} ({path})", where=where, path=path), row_name)
+        return check_array(data, Phrase("{where} ({path})", where=where, path=path), row_name)
     content = read_text(path, where)
     if suffix == ".json":
         data = parse_json(content, where, path)
-        return check_array(data, message("{where} ({path})", where=where, path=path), row_name)
-    return parse_matrix(content, message("{where} ({path})", where=where, path=path), row_name)
+        return check_array(data, Phrase("{where} ({path})", where=where, path=path), row_name)
+    return parse_matrix(content, Phrase("{where} ({path})", where=where, path=path), row_name)
 
 
 def check_array(data: Any, where: str, row_name: str = "neuron") -> Array:
@@ -207,7 +207,7 @@ def parse_inputs(text: str, where: str = "-x") -> Array:
 def input_rows(x: str, network: Network) -> Array:
     """-x as rows of inputs, each as wide as the network's first layer."""
     rows = parse_inputs(x)
-    network.check_inputs(rows.shape[1], "-x" if rows.shape[0] == 1 else message("-x ({file}), each row", file=x[1:]))
+    network.check_inputs(rows.shape[1], "-x" if rows.shape[0] == 1 else Phrase("-x ({file}), each row", file=x[1:]))
     return rows
 
 
@@ -216,7 +216,7 @@ def parse_weights(texts: list[str], where: str = "-w") -> Array:
     rows: list[Array] = []
     for number, text in enumerate(texts, start=1):
         label = (
-            message("{where} (given {number} of {count})", where=where, number=number, count=len(texts))
+            Phrase("{where} (given {number} of {count})", where=where, number=number, count=len(texts))
             if len(texts) > 1
             else where
         )

@@ -10,7 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from ..errors import NeuronError
-from ..i18n import message
+from ..i18n import Phrase
 from .activations import ActivationSpec, get
 from .backward import backward
 from .sums import weighted_sums
@@ -244,9 +244,9 @@ class Network:
         if count == expected:
             return
         if len(self.layers) > 1:
-            takes = message("the model's first layer takes {count} input{s}", count=expected, s="s"[: expected != 1])
+            takes = Phrase("the model's first layer takes {count} input{s}", count=expected, s="s"[: expected != 1])
         else:
-            takes = message("each neuron has {count} weight{s}", count=expected, s="s"[: expected != 1])
+            takes = Phrase("each neuron has {count} weight{s}", count=expected, s="s"[: expected != 1])
         raise NeuronError(
             "{where} has {count} value{s} but {takes}",
             where=where,

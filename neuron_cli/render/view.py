@@ -29,6 +29,7 @@ class View:
     grad: bool = False
     step: TrainingStep | None = None
     explain: bool = False
+    explain_lang: str | None = None  # the reader's language, kept for --explain where a machine format is English
     index_base: int = 1  # how inputs, weights and neurons are numbered for a person (x1.. or x0..)
     lang: str = "en"
     color: bool | None = None  # None: colour on a terminal unless NO_COLOR says otherwise

@@ -38,9 +38,12 @@ def console_for(view: View, out: IO[str]) -> Any:
 
 
 def _explanation(result: Any, view: View) -> str:
+    from dataclasses import replace
+
     from .explain import explanation
 
-    return explanation(result.as_read(), view)  # floating noise as the 0 it stands for
+    # written for a person: in the reader's language in every format (write() keeps it as explain_lang)
+    return explanation(result.as_read(), replace(view, lang=view.explain_lang or view.lang))
 
 
 def pass_table(result: Any, view: View, out: IO[str]) -> None:
@@ -239,7 +242,7 @@ def write(kind: str, result: Any, view: View, chosen: Format, out: IO[str]) -> N
     """
     from dataclasses import replace
 
-    shown = view if chosen is Format.table else replace(view, lang="en")
+    shown = view if chosen is Format.table else replace(view, lang="en", explain_lang=view.lang)
     writer_for(kind, chosen, shown)(result, shown, out)
 
 

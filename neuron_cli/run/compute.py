@@ -8,7 +8,7 @@ from typing import IO
 
 from .. import render
 from ..errors import NeuronError
-from ..i18n import message
+from ..i18n import Phrase, message
 from ..io.files import replace_file
 from ..io.models import save_model_file
 from ..io.values import input_rows, parse_vector, split_values
@@ -97,8 +97,8 @@ def check(request: CheckRequest) -> Verdict:
     if written.size != outputs.size:
         raise NeuronError(
             "--expect has {given} but there {outputs}",
-            given=message("{count} value" if written.size == 1 else "{count} values", count=written.size),
-            outputs=message("is {count} output" if outputs.size == 1 else "are {count} outputs", count=outputs.size),
+            given=Phrase("{count} value" if written.size == 1 else "{count} values", count=written.size),
+            outputs=Phrase("is {count} output" if outputs.size == 1 else "are {count} outputs", count=outputs.size),
         )
     # floating noise (0.1 + 0.2 - 0.3) is the 0 it stands for: its scale says so
     return check_outputs(split_values(request.expect), outputs, request.tolerance, forward.passes[-1].output_scale())

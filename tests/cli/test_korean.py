@@ -1,6 +1,7 @@
 """Korean: every word for a person in Korean, machine formats byte for byte the same, and the conventions of
 the Korean textbooks (identity, a strict step, x0.., lists pasted from Python, the full-width comma)."""
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -26,8 +27,6 @@ def sheet(tmp_path):
 MACHINE = [
     ["compute", *NEURON, "--format", "json", "--grad"],
     ["compute", *NEURON, "--format", "csv"],
-    ["compute", *NEURON, "--format", "json", "--explain", "--target", "1"],
-    ["compute", *NEURON, "--format", "plain", "--explain"],
     ["check", *NEURON, "--expect", "0.6225", "--format", "plain"],
     ["truth-table", "-w", "1,1", "-b", "-0.5", "-a", "step", "--gate", "xor", "--format", "plain"],
     ["activations", "relu", "--format", "plain"],
@@ -45,6 +44,16 @@ def test_machine_formats_are_the_same_in_every_language(neuron, args):
     english, korean = neuron(*args), neuron(*args, env=KO)
     assert english.code == korean.code
     assert english.stdout_bytes == korean.stdout_bytes
+
+
+def test_explain_is_in_the_readers_language_in_every_format_and_nothing_else_changes(neuron):
+    # the contract: --explain is written for a person, its text follows the language piped or not
+    plain = neuron("compute", *NEURON, "--format", "plain", "--explain", env=KO)
+    assert plain.out.startswith("입력: x1 = 1") and "출력: 0.6224593312" in plain.out
+    english = json.loads(neuron("compute", *NEURON, "--format", "json", "--explain", "--target", "1").out)
+    korean = json.loads(neuron("compute", *NEURON, "--format", "json", "--explain", "--target", "1", env=KO).out)
+    assert HANGUL.search(korean.pop("explanation")) and not HANGUL.search(english.pop("explanation"))
+    assert korean == english
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "junit", "gradescope", "plain"])
@@ -149,3 +158,13 @@ def test_index_base_zero_as_the_seed_figure(neuron):
     run = neuron("compute", *NEURON, "--index-base", "0", "--format", "table", env={"COLUMNS": "100"})
     assert "x0 = 1" in run.out and "w0 = 0.5" in run.out and "x3" not in run.out
     assert unicodedata.normalize("NFC", run.out) == run.out
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_help_page_fits_40_columns_breaking_between_words(neuron, command, lang):
+    # click never formats narrower than 50 columns: below 60, an option's help goes under it, and a long list
+    # of choices or an example command breaks between its words
+    run = neuron(*command.split(), "--help", "--lang", lang, env={"COLUMNS": "40"})
+    assert run.code == 0 and max(cell_len(line) for line in run.out.splitlines()) <= 40
+    assert "--help" in run.out and "neuron" in run.out

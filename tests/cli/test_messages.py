@@ -30,7 +30,7 @@ def source_keys():
                 if isinstance(node, ast.Call)
                 else None
             )
-            if called in ("NeuronError", "message", "say", "StreamError"):
+            if called in ("NeuronError", "message", "say", "StreamError", "Phrase"):
                 first = node.args[0] if node.args else None
                 choices = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
                 for choice in choices:

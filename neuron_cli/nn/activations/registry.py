@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import NeuronError
-from ...i18n import message
+from ...i18n import Phrase
 from . import functions as f
 from .functions import Array, Function, Params, Value
 
@@ -469,7 +469,8 @@ def lookup(name: str) -> Activation:
     near = difflib.get_close_matches(key, list(_BY_NAME), n=3, cutoff=0.6)
 
     if near:
-        hint = message("; did you mean {names}?", names=message(" or ").join(near))
+        names = near[0] if len(near) == 1 else Phrase("{names} or {last}", names=", ".join(near[:-1]), last=near[-1])
+        hint = Phrase("; did you mean {names}?", names=names)
     else:
-        hint = message("; `neuron activations` lists them all")
+        hint = Phrase("; `neuron activations` lists them all")
     raise NeuronError("unknown activation {name!r}{hint}", name=name, hint=hint)
