@@ -76,7 +76,7 @@ def main() -> None:
     os.chdir(folder)
     env = {"COLUMNS": str(options.width), "NEURON_LANG": options.lang}
     for command in COMMANDS:
-        run = run_here(*shlex.split(command)[1:], env=env, tty=True)
+        run = run_here(*shlex.split(command)[1:], env=env)
         print(f"$ {command}   [exit {run.code}]")
         print((run.out + run.err).rstrip())
         print()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SUCCESS, USAGE, EndedElsewhere, NeuronError, exit_code
-from ..i18n import current, describe, message, use
+from ..i18n import Phrase, current, describe, message, os_reason, use
 
 
 @dataclass
@@ -75,8 +75,8 @@ def run_command(work: Callable[[dict[str, Any], Outcome], int], given: dict[str,
 
 
 def cannot_write(problem: BaseException) -> None:
-    reason = f"{message('cannot write the output')}: {getattr(problem, 'strerror', None) or problem}"
-    report(message("error: {problem}", problem=reason))
+    reason = Phrase("cannot write the output: {reason}", reason=os_reason(problem))
+    report(message("error: {problem}", problem=reason), message("error: {problem}", "en", problem=reason))
 
 
 def report(text: str, english: str | None = None) -> None:

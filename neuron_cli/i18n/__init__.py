@@ -158,6 +158,31 @@ class Phrase(str):
         return (str, (str(self),))
 
 
+def os_reason(problem: BaseException) -> str:
+    """Why the operating system refused (a file not there, no permission), in the reader's language where the
+    catalogue knows the reason; else as the system says it."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: Phrase("No such file or directory"),
+        errno.EACCES: Phrase("Permission denied"),
+        errno.EPERM: Phrase("Operation not permitted"),
+        errno.EISDIR: Phrase("Is a directory"),
+        errno.ENOTDIR: Phrase("Not a directory"),
+        errno.ENOSPC: Phrase("No space left on device"),
+        errno.EROFS: Phrase("Read-only file system"),
+        errno.EFBIG: Phrase("File too large"),
+        errno.ENAMETOOLONG: Phrase("File name too long"),
+        errno.ELOOP: Phrase("Too many levels of symbolic links"),
+        errno.EMFILE: Phrase("Too many open files"),
+        errno.EIO: Phrase("Input/output error"),
+    }
+    number = getattr(problem, "errno", None)
+    if number in reasons:
+        return reasons[number]
+    return getattr(problem, "strerror", None) or str(problem)
+
+
 def _in(lang: str, values: dict[str, Any]) -> dict[str, Any]:
     """The values of a sentence, every Phrase among them in `lang`."""
     if not any(isinstance(value, Phrase) for value in values.values()):

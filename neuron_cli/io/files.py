@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NeuronError
-from ..i18n import Phrase
+from ..i18n import Phrase, os_reason
 
 
 def is_file_reference(text: str) -> bool:
@@ -44,7 +44,7 @@ def read_bytes(path: Path, where: str, regular_only: bool = False) -> bytes:
                     break
             data = b"".join(pieces)
     except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
-        reason = getattr(problem, "strerror", None) or str(problem)
+        reason = os_reason(problem)
         raise NeuronError(
             "{where}: cannot read {path!r}: {reason}", where=where, path=str(path), reason=reason
         ) from None
@@ -138,7 +138,7 @@ def open_input(path_text: str, where: str) -> Any:
     try:
         return open(path_text, "rb")
     except (OSError, ValueError) as problem:
-        reason = getattr(problem, "strerror", None) or str(problem)
+        reason = os_reason(problem)
         raise NeuronError(
             "{where}: cannot read {path_text!r}: {reason}", where=where, path_text=path_text, reason=reason
         ) from None
@@ -195,11 +195,11 @@ def replace_file(path_text: str, content: str | bytes, option: str) -> None:
         os.replace(temporary, path)
         temporary = None
     except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the name
-        reason = getattr(problem, "strerror", None) or str(problem)
+        reason = os_reason(problem)
         raise NeuronError(
             "{option}: cannot write {path!r}: {reason}; the old file, if any, is unchanged",
             option=option,
-            path=path,
+            path=str(path),
             reason=reason,
         ) from None
     finally:

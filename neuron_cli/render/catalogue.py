@@ -81,8 +81,9 @@ def list_table(activations: list[Activation], view: View, out: IO[str]) -> None:
         for a in activations:
             acts = message("layer" if a.layerwise else "neuron", view)
             aliases = f" ({message('also', view)}: {', '.join(a.aliases)})" if a.aliases else ""
-            console.print(Text(a.name, style="bold") + Text(f"  {a.output_range}, {acts}{aliases}"))
-            console.print(Padding(Text(f"f(z) = {a.formula}"), (0, 0, 0, 4), expand=False))
+            shown = f"  {message(a.output_range, view)}, {acts}{aliases}"
+            console.print(Text(a.name, style="bold") + Text(shown))
+            console.print(Padding(Text(f"f(z) = {message(a.formula, view)}"), (0, 0, 0, 4), expand=False))
         return
     table = Table()
     for header in ("name", "aliases", "f(z)", "range", "acts on"):
@@ -90,7 +91,8 @@ def list_table(activations: list[Activation], view: View, out: IO[str]) -> None:
         table.add_column(message(header, view), no_wrap=header != "f(z)", ratio=1 if header == "f(z)" else None)
     for a in activations:
         acts = message("layer" if a.layerwise else "neuron", view)
-        table.add_row(a.name, ", ".join(a.aliases), a.formula, a.output_range, acts)
+        # a formula or range with words in it (where, by default) is in the reader's language; math is as it is
+        table.add_row(a.name, ", ".join(a.aliases), message(a.formula, view), message(a.output_range, view), acts)
     console.print(table)
 
 
@@ -114,9 +116,9 @@ def _one_text(activation: Activation, view: View) -> str:
         f"{activation.name}"
         + (f" ({message('also', view)}: {', '.join(activation.aliases)})" if activation.aliases else ""),
         message(activation.summary, view),
-        f"f(z)  = {activation.formula}",
-        f"f'(z) = {activation.derivative_formula}",
-        message("range: {range}", view, range=activation.output_range),
+        f"f(z)  = {message(activation.formula, view)}",
+        f"f'(z) = {message(activation.derivative_formula, view)}",
+        message("range: {range}", view, range=message(activation.output_range, view)),
         message(
             "acts on: the whole layer (all z together)"
             if activation.layerwise

@@ -152,7 +152,7 @@ def plot_text(spec: ActivationSpec, span: tuple[float, float], points: list[floa
     for z in points:
         value, slope = curve(spec, np.array([z]))
         outside = "" if start <= z <= stop else " " + message("(outside the plotted range, not marked)", canvas.lang)
-        parts = [f"at z = {format_number(z)}:", f"f(z) = {format_number(value[0])},"]
+        parts = [message("at z = {z}:", canvas.lang, z=format_number(z)), f"f(z) = {format_number(value[0])},"]
         parts.append(f"f'(z) = {format_number(slope[0])}{outside}")
         line = " ".join(parts)
         text.append((line if len(line) <= canvas.columns else "\n  ".join(parts)) + "\n")

@@ -75,7 +75,11 @@ def neuron_table(
     layer = layer_pass.layer
     spec = layer.activation
     base = view.index_base
-    columns = [Column(message("neuron", view), key=True), Column("sum(x*w)"), Column(message("bias", view))]
+    columns = [
+        Column(message("neuron", view), key=True),
+        Column(message("sum(x*w)", view)),
+        Column(message("bias", view)),
+    ]
     columns += [Column("z"), Column("f(z)")]
     gradient: Gradient | None = layer_pass.gradient() if view.grad else None
     if gradient is not None:

@@ -2,6 +2,7 @@
 format."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -39,11 +40,17 @@ def source_keys():
     return keys
 
 
+PROSE = re.compile(r"\b(where|general|default|summing|chosen|approximate|derivative of|the|so that)\b")
+
+
 def registry_keys():
     keys = set()
     for activation in REGISTRY:
         keys.add(activation.summary)
         keys.update(param.help for param in activation.params)
+        # a formula or range with words in it is read in the reader's language; pure math is not translated
+        shown = (activation.formula, activation.derivative_formula, activation.output_range)
+        keys.update(text for text in shown if PROSE.search(text))
     return keys - {""}
 
 

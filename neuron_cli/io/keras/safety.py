@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import NeuronError
+from ...i18n import os_reason
 
 Array = np.ndarray
 MAX_FILE = 1 << 30  # a model file is read up to 1 GiB
@@ -31,7 +32,7 @@ def file_bytes(path: str) -> bytes:
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError) as problem:
-        reason = getattr(problem, "strerror", None) or str(problem)
+        reason = os_reason(problem)
         raise NeuronError("cannot read it: {reason}", reason=reason) from None
     status = os.fstat(descriptor)
     if not stat.S_ISREG(status.st_mode):
