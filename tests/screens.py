@@ -29,8 +29,10 @@ FILES = {
 }
 COMMANDS = [
     "neuron --help",
-    *(f"neuron {c} --help" for c in ("compute", "check", "quiz", "truth-table", "plot", "diagram", "activations",
-                                     "train", "inspect")),
+    *(
+        f"neuron {c} --help"
+        for c in ("compute", "check", "quiz", "truth-table", "plot", "diagram", "activations", "train", "inspect")
+    ),
     "neuron compute -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid --format table",
     "neuron compute -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid --explain",
     "neuron compute -x 1,2,3 -w 0.5,-0.2,0.1 -b 0.1 -a sigmoid --explain --format plain",

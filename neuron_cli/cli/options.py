@@ -107,7 +107,7 @@ SAVE_HTML = Spec("save_html", ("--save-html",), "Also save the tables (and expla
 SAVE_MODEL = Spec(
     "save_model",
     ("--save-model",),
-    "Write the model (JSON, TOML or .keras by its name): after --target the updated one, else as given.",
+    "Write the model (by its name: .keras, .h5, .toml, else JSON): after --target the updated one, else as given.",
     "PATH",
 )
 HEADER = Spec(
@@ -187,7 +187,9 @@ EPOCHS = Spec("epochs", ("--epochs",), "Epochs (passes over the data).", "N", in
 BATCH_SIZE = Spec("batch_size", ("--batch-size",), "Rows a step, as Keras's.", "B", int)
 SHUFFLE = Spec("shuffle", ("--shuffle",), "Shuffle the rows every epoch (with --seed).", kind=bool)
 SEED = Spec("seed", ("--seed",), "Seed of --shuffle and of layers that give units.", "S", int)
-TRAIN_SAVE = Spec("save_model", ("--save-model",), "Write the trained network (JSON, or TOML by its name).", "PATH")
+TRAIN_SAVE = Spec(
+    "save_model", ("--save-model",), "Write the trained network (by its name: .keras, .h5, .toml, else JSON).", "PATH"
+)
 LOSS_PLOT = Spec("plot", ("--plot",), "Draw the loss curve after training.", kind=bool)
 
 # ---------------------------------------------------------------- inspect, quiz

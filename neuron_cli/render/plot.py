@@ -105,8 +105,14 @@ def loss_curve(epochs: list[Any], color: bool = False, fancy: bool = True, lang:
     plt.plotsize(72, 18)
     plt.theme("pro" if color else "clear")
     plt.plot(numbers, losses, marker="braille" if fancy else "*")
-    if min(losses) > 0 and max(losses) / min(losses) > 100:
+    logarithmic = min(losses) > 0 and max(losses) / min(losses) > 100
+    if logarithmic:
         plt.yscale("log")
+    plt.ylabel(message("loss (log scale)", lang) if logarithmic else message("loss", lang))
+    # epochs are whole numbers: ticks at whole epochs only (at most 6, the first and the last among them)
+    first, last = int(numbers[0]), int(numbers[-1])
+    ticks = sorted({round(float(v)) for v in np.linspace(first, last, min(6, last - first + 1))})
+    plt.xticks(ticks, [str(tick) for tick in ticks])
     plt.title(message("loss per epoch", lang))
     plt.xlabel(message("epoch", lang))
     return finished(plt.build(), color, fancy)

@@ -218,11 +218,18 @@ def render_table(result: NetworkPass, view: View, console: Console) -> None:
 def stream_table(block: Block, view: View, out: IO[str]) -> None:
     """A stream as one table, a line per row, in columns as wide as its numbers need and the terminal allows:
     fewer digits where they do not fit, then a row's values stacked one a line."""
+    import os
     import shutil
 
     from rich.cells import cell_len
 
-    width = view.width or (shutil.get_terminal_size((PIPED_WIDTH, 24)).columns if out.isatty() else PIPED_WIDTH)
+    columns = os.environ.get("COLUMNS", "")
+    if view.width:
+        width = view.width
+    elif columns.isdigit():  # as a terminal's width is given to what is piped (COLUMNS=40 neuron ... | less)
+        width = int(columns)
+    else:
+        width = shutil.get_terminal_size((PIPED_WIDTH, 24)).columns if out.isatty() else PIPED_WIDTH
     names = [f"x{i + view.index_base}" for i in range(block.network.input_size)]
     names += [f"y{k + view.index_base}" for k in range(block.network.output_size)]
     values = np.hstack([block.inputs, block.outputs]) if len(block.inputs) else np.zeros((0, len(names)))

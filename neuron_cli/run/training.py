@@ -3,6 +3,7 @@ terminal, the loss curve, and the trained model saved only once training has end
 
 from __future__ import annotations
 
+from collections import deque
 from typing import IO
 
 import numpy as np
@@ -17,6 +18,7 @@ from ..render.training import TrainingPart
 from .requests import TrainRequest
 
 TABLE_EPOCHS = 20  # a table shows at most about this many epochs: the first, the last and evenly spaced ones
+CURVE_POINTS = 2000  # a loss curve keeps at most about twice this many epochs: every k-th, k doubling as it grows
 
 
 def shown_epochs(planned: int) -> set[int]:
@@ -33,15 +35,20 @@ def run_training(request: TrainRequest, out: IO[str]) -> tuple[Network, list[Epo
     whole = render.needs_whole("training", request.format)
     keep = shown_epochs(request.epochs)
     kept: list[Epoch] = []
+    recent: deque[Epoch] = deque(maxlen=TABLE_EPOCHS)  # a run that stops early shows every epoch it ran
     curve: list[Epoch] = []
+    stride = 1
     first = True
     last: Epoch | None = None
     with progress(request.epochs) as advance:
         for epoch in trainer.epochs(request.epochs):
             last = epoch
-            if request.plot:
+            if request.plot and epoch.number % stride == 0:
                 curve.append(epoch)
+                if len(curve) > 2 * CURVE_POINTS:  # memory stays bounded however many epochs: thin by half
+                    curve, stride = curve[1::2], stride * 2
             if whole:
+                recent.append(epoch)
                 if epoch.number in keep:
                     kept.append(epoch)
             else:
@@ -49,8 +56,12 @@ def run_training(request: TrainRequest, out: IO[str]) -> tuple[Network, list[Epo
                 out.flush()
                 first = False
             advance(epoch)
-    if whole and last is not None and (not kept or kept[-1] is not last):
+    if whole and last is not None and last.number <= TABLE_EPOCHS:
+        kept = list(recent)
+    elif whole and last is not None and (not kept or kept[-1] is not last):
         kept.append(last)
+    if request.plot and last is not None and (not curve or curve[-1] is not last):
+        curve.append(last)
     network = trainer.network
     final = TrainingPart(
         kept if whole else [],
