@@ -2,9 +2,10 @@
 standard streams are made safe, so that no moment of start-up can end in a traceback."""
 
 import gc
+import io
 import os
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 
 def main() -> None:
@@ -65,6 +66,56 @@ def leave(code: int) -> NoReturn:
     os._exit(code)
 
 
+class FullWriter(io.RawIOBase):
+    """Standard output written whole: a write the pipe takes in part (a signal, a reader that drains slowly) is
+    finished, and a non-blocking descriptor (one a parent process set so) is waited on until it takes more.
+    Python's own unbuffered stdout (PYTHONUNBUFFERED=1, as Docker images and autograders set it) drops what a
+    partial write leaves: 196,945 of 200,000 lines once arrived, exit 0."""
+
+    def __init__(self, descriptor: int) -> None:
+        super().__init__()
+        self.descriptor = descriptor
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return os.isatty(self.descriptor)
+
+    def fileno(self) -> int:
+        return self.descriptor
+
+    def write(self, data: Any) -> int:
+        import select
+
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            try:
+                done += os.write(self.descriptor, view[done:])
+            except BlockingIOError:
+                select.select([], [self.descriptor], [])  # until the reader makes room
+        return done
+
+
+def whole_stdout() -> None:
+    """sys.stdout over a FullWriter: every byte written or an error (a closed pipe, a full disk), never a silent
+    loss; line by line on a terminal, in blocks into a pipe or a file (each command flushes what it finishes)."""
+    stream = sys.stdout
+    if stream is None or not hasattr(stream, "encoding"):
+        return
+    raw = FullWriter(1)
+    tty = raw.isatty()
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(raw, buffer_size=1 << 16),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        newline="\n",
+        line_buffering=tty,
+        write_through=False,
+    )
+
+
 def guard_streams() -> None:
     """A closed stderr (2>&-) is pointed at /dev/null, so that no file opened later takes its number and errors
     land nowhere rather than somewhere else; a closed stdout is reported, since nothing could be written."""
@@ -77,6 +128,7 @@ def guard_streams() -> None:
             sys.stderr.write("error: cannot write the output: standard output is closed\n")
             sys.stderr.flush()
         os._exit(2)
+    whole_stdout()
 
 
 def _is_open(descriptor: int) -> bool:
