@@ -92,6 +92,11 @@ def run(arguments: list[str], lang: str) -> int:
     except BrokenPipeError:  # the reader went away before a command's own handling (--help, --version)
         quiet_stdout()
         return SUCCESS
+    except SystemExit as ended:  # click's own answer to a closed pipe (--help | true): exit 1, which it is not
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            quiet_stdout()
+            return SUCCESS
+        raise SystemExit(ended.code) from None
     except OSError as problem:  # a full disk or a closed stdout before a command's own handling (--version)
         quiet_stdout()
         cannot_write(problem)

@@ -80,7 +80,22 @@ def stdin_source(x: str | None) -> IO[bytes]:
     """Standard input as the stream of rows: asked for with `-x -`, or taken when it is not a terminal."""
     if sys.stdin is None or (x is None and sys.stdin.isatty()):
         raise NeuronError("give the inputs with -x (e.g. -x 1,2,3), or pipe rows of inputs into standard input")
+    refuse_same_file()
     return sys.stdin.buffer
+
+
+def refuse_same_file() -> None:
+    """`neuron compute ... < f >> f` would read its own output for ever: standard input and output the same
+    file is refused (by device and inode)."""
+    import os
+    import stat
+
+    try:
+        given, written = os.fstat(sys.stdin.fileno()), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # a stream without a descriptor (a test's), or a closed one
+        return
+    if stat.S_ISREG(given.st_mode) and (given.st_dev, given.st_ino) == (written.st_dev, written.st_ino):
+        raise NeuronError("standard input and standard output are the same file; write the output to another file")
 
 
 def refuse_unused(**options: tuple[bool, str]) -> None:

@@ -11,7 +11,16 @@ from ..io.values import parse_vector
 from ..nn.layers import Network
 from ..run.compute import compute
 from ..run.requests import ComputeRequest, Saving, Step
-from .build import build_network, check_finite, chosen_format, make_view, refuse_plot, refuse_unused, value
+from .build import (
+    build_network,
+    check_finite,
+    chosen_format,
+    make_view,
+    refuse_plot,
+    refuse_same_file,
+    refuse_unused,
+    value,
+)
 from .edge import Outcome, report
 
 HELP = """Compute a neuron, a layer or a stack of layers on one input row or a stream of rows.
@@ -56,6 +65,7 @@ def run(given: dict[str, Any], outcome: Outcome, split: bool = False) -> int:
     asked = request(given, outcome.lang, split)
     stdin = None
     if asked.inputs == "-" or (asked.inputs is None and sys.stdin is not None and not sys.stdin.isatty()):
+        refuse_same_file()
         stdin = sys.stdin.buffer
     steps = compute(asked, stdin, sys.stdout)
     if steps:

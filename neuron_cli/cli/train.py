@@ -63,6 +63,8 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     data = given["data"]
     dataset = read_data(stdin_source("-") if data == "-" else open_input(data, "--data"))
     seed = given_or(given, "seed", 0)
+    if not 0 <= seed < 2**63:
+        raise NeuronError("--seed must be a whole number from 0 to 2**63 - 1, got {value}", value=seed)
     network = training_network(given, dataset, seed)
     inputs, targets = data_arrays(dataset, network.output_size, network.input_size)
     settings = Settings(value(given, "loss") or "half_sse", batch_size, bool(given.get("shuffle")), seed)

@@ -394,6 +394,12 @@ class FileCuts:
             return None
         if size - begin < max(SPLIT_FROM, piece_bytes + 1):
             return None
+        try:
+            last = os.pread(descriptor, 1, int(size) - 1)
+        except OSError:
+            return None
+        if last != b"\n":  # perhaps a line still being written (the file grows): one process reads what is there
+            return None
         return cls(descriptor, begin, int(size), piece_bytes, longest)
 
     def bounds(self, piece: int) -> tuple[int, int]:

@@ -31,7 +31,10 @@ def elementwise_cases():
 def test_values_agree_with_keras_to_1e_9_relative(case):
     spec = bind(lookup(case["activation"]), case["params"])
     z = np.array(case["z"])
-    np.testing.assert_allclose(spec(z), np.array(case["f"], dtype=float), rtol=1e-9, atol=0)
+    # Where Keras's own form cancels (gelu's left tail, 1 + erf; tanh_shrink near 0, z - tanh z) it gives 0 for a
+    # value of 1e-23: ours is the exact value (tests/nn/test_precision.py), within Keras's cancellation error
+    cancels = case["activation"] in ("gelu", "tanh_shrink")
+    np.testing.assert_allclose(spec(z), np.array(case["f"], dtype=float), rtol=1e-9, atol=1e-15 if cancels else 0)
 
 
 @pytest.mark.parametrize("case", elementwise_cases())

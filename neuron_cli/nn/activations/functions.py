@@ -22,11 +22,18 @@ SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 GELU_CUBIC = 0.044715
 
 _erf = np.frompyfunc(math.erf, 1, 1)
+_erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
 def erf(x: Array) -> Array:
     """The error function, element by element (NumPy has none; math.erf is correctly rounded to an ulp)."""
     return np.asarray(_erf(x), dtype=np.float64)
+
+
+def normal_cdf(z: Array) -> Array:
+    """Phi(z) = (1 + erf(z / sqrt 2)) / 2, as erfc(-z / sqrt 2) / 2: no cancellation in the left tail, where
+    1 + erf loses every digit below z = -8."""
+    return np.asarray(_erfc(-np.asarray(z, dtype=np.float64) / math.sqrt(2.0)), dtype=np.float64) / 2.0
 
 
 # ---------------------------------------------------------------- stable building blocks
@@ -83,34 +90,59 @@ def elu_derivative(z: Array, alpha: float) -> Array:
 
 
 def gelu(z: Array, p: Params) -> Array:
+    """z Phi(z) (Keras's z (1 + erf(z / sqrt 2)) / 2), or the tanh form z (1 + tanh u) / 2 written as
+    z sigmoid(2u): both without cancellation in the left tail, and z never doubled (no overflow near 1e308)."""
+    z = np.asarray(z, dtype=np.float64)
     if p["approximate"]:
-        return z * (0.5 * (1.0 + np.tanh(SQRT_2_OVER_PI * (z + GELU_CUBIC * z**3))))
-    return z * (erf(z / math.sqrt(2.0)) + 1.0) / 2.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            u = SQRT_2_OVER_PI * (z + GELU_CUBIC * z**3)
+            return z * sigmoid(2.0 * u)
+    return z * normal_cdf(z)
 
 
 def gelu_derivative(z: Array, p: Params) -> Array:
-    if p["approximate"]:
-        t = np.tanh(SQRT_2_OVER_PI * (z + GELU_CUBIC * z**3))
-        return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_CUBIC * z * z)
-    cdf = (erf(z / math.sqrt(2.0)) + 1.0) / 2.0
-    pdf = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
-    return cdf + z * pdf
+    z = np.asarray(z, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        if p["approximate"]:
+            u = SQRT_2_OVER_PI * (z + GELU_CUBIC * z**3)
+            s, t = sigmoid(2.0 * u), sigmoid(-2.0 * u)
+            # s t vanishes where u is huge; z (1 + 3k z^2) does not: their product is 0, not inf * 0
+            tail = np.where(s * t == 0.0, 0.0, z * 2.0 * s * t * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_CUBIC * z * z))
+            return s + tail
+        density = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+        return normal_cdf(z) + np.where(density == 0.0, 0.0, z * density)
 
 
 def squareplus(z: Array, p: Params) -> Array:
-    # (z + sqrt(z^2 + b)) / 2, written so that neither z^2 overflows nor the sum cancels for negative z.
+    """(z + sqrt(z^2 + b)) / 2, written so that neither z^2 nor a sum overflows (halves are added), and the sum
+    does not cancel for negative z: there it is b / (2 (sqrt(z^2 + b) - z)), as (b / 4) / (root / 2 - z / 2)."""
     root = np.hypot(z, math.sqrt(p["b"]))
     with np.errstate(divide="ignore", invalid="ignore"):
-        negative = p["b"] / (2.0 * (root - z))
-    return where(z >= 0, (z + root) / 2.0, negative)
+        negative = (p["b"] / 4.0) / (root / 2.0 - z / 2.0)
+    return where(z >= 0, z / 2.0 + root / 2.0, negative)
 
 
 def squareplus_derivative(z: Array, p: Params) -> Array:
+    """(1 + z / root) / 2; for negative z b / (2 root (root - z)), as (b / root) / (4 (root / 2 - z / 2))."""
     root = np.hypot(z, math.sqrt(p["b"]))
     with np.errstate(divide="ignore", invalid="ignore"):
-        negative = p["b"] / (2.0 * root * (root - z))
+        negative = (p["b"] / root) / (4.0 * (root / 2.0 - z / 2.0))
         positive = (1.0 + z / root) / 2.0
     return where(z >= 0, positive, negative)
+
+
+# z - tanh z near 0, where the difference cancels: its series z^3/3 - 2z^5/15 + 17z^7/315 - ... (in z^2, from z^3)
+TANH_SHRINK_SERIES = (1 / 3, -2 / 15, 17 / 315, -62 / 2835, 1382 / 155925, -21844 / 6081075, 929569 / 638512875)
+
+
+def tanh_shrink(z: Array) -> Array:
+    """z - tanh(z); below |z| = 0.1 by its series (the difference loses every digit near 0: 0 for 1e-8)."""
+    z = np.asarray(z, dtype=np.float64)
+    square = z * z
+    series = np.zeros_like(z)
+    for coefficient in reversed(TANH_SHRINK_SERIES):
+        series = series * square + coefficient
+    return np.where(np.abs(z) < 0.1, series * square * z, z - np.tanh(z))
 
 
 def sparse_plus(z: Array, _: Params) -> Array:

@@ -408,7 +408,7 @@ REGISTRY: tuple[Activation, ...] = (
         "z - tanh(z)",
         "tanh(z)^2",
         "(-inf, inf)",
-        lambda z, p: z - np.tanh(z),
+        lambda z, p: f.tanh_shrink(z),
         lambda z, p: np.tanh(z) ** 2,
         summary="z minus its tanh.",
     ),
