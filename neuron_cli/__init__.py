@@ -10,6 +10,20 @@ The library the `neuron` command is built on:
 
 __version__ = "0.1.0"
 
+
+def _command_starts() -> None:
+    """The `neuron` command (not a program that imports the library) takes Ctrl-C from its first own line."""
+    import os
+    import sys
+
+    if os.path.basename(sys.argv[0]) == "neuron" or sys.argv[0] == "-m":
+        from . import interrupt
+
+        interrupt.install()
+
+
+_command_starts()
+
 # The library's names are imported when first used (PEP 562), so that the command's entry imports nothing
 # heavy before it can handle Ctrl-C and closed streams.
 _NAMES = {

@@ -8,7 +8,7 @@ from typing import Any
 from .. import render
 from ..errors import NeuronError
 from ..io.files import open_input
-from ..io.models import load_model, save_model_file
+from ..io.models import check_savable, load_model, save_model_file
 from ..io.sheets import DataSet, data_arrays, read_data
 from ..nn.layers import Network
 from ..nn.learning import still_layers
@@ -66,6 +66,8 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     if not 0 <= seed < 2**63:
         raise NeuronError("--seed must be a whole number from 0 to 2**63 - 1, got {value}", value=seed)
     network = training_network(given, dataset, seed)
+    if given.get("save_model") is not None:  # refused now, not after a long run
+        check_savable(network, given["save_model"])
     inputs, targets = data_arrays(dataset, network.output_size, network.input_size)
     settings = Settings(value(given, "loss") or "half_sse", batch_size, bool(given.get("shuffle")), seed)
     asked = TrainRequest(network, inputs, targets, settings, optimizing, epochs, chosen, view, bool(given.get("plot")))

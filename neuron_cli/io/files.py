@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import interrupt
 from ..errors import NeuronError
 from ..i18n import Phrase, os_reason
 
@@ -158,6 +159,14 @@ def replace_file(path_text: str, content: str | bytes, option: str) -> None:
     leaves the old one whole); `option` names it in the message of a failure. Only a regular file is replaced:
     renaming over a device (/dev/null), a pipe, a socket or a directory would put a file in its place, so that
     is refused; a symbolic link is written through to its target, a regular file, and a dangling one refused."""
+    path = refuse_non_file(path_text, option)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with interrupt.held():
+        _write_and_rename(path, data, option)
+
+
+def refuse_non_file(path_text: str, option: str) -> Path:
+    """The regular file that `replace_file` would write for `path_text` (a link's target), or a NeuronError."""
     path = Path(path_text)
     if path.is_symlink():
         target = Path(os.path.realpath(path))
@@ -177,7 +186,10 @@ def replace_file(path_text: str, content: str | bytes, option: str) -> None:
             path=path,
             kind=Phrase(kind),
         )
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    return path
+
+
+def _write_and_rename(path: Path, data: bytes, option: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     temporary = None
     try:

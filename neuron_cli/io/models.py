@@ -20,8 +20,17 @@ from ..errors import NeuronError
 from ..i18n import Phrase
 from ..nn.activations import get
 from ..nn.layers import Layer, Network
-from .files import is_file_reference, read_document, replace_file
-from .keras import MAX_PARAMS, KerasLayer, KerasModel, h5_file_bytes, is_keras_file, keras_file_bytes, read_keras
+from .files import is_file_reference, read_document, refuse_non_file, replace_file
+from .keras import (
+    MAX_PARAMS,
+    KerasLayer,
+    KerasModel,
+    h5_file_bytes,
+    is_keras_file,
+    keras_file_bytes,
+    read_keras,
+    sequential_config,
+)
 from .values import check_array
 
 DENSE_KEYS = ("weights", "kernel", "units", "bias", "use_bias", "activation", "name")
@@ -317,6 +326,24 @@ def summary_document(model: KerasModel) -> dict[str, Any]:
     if model.input_shape is not None and len(model.input_shape) > 1:
         document["input_shape"] = list(model.input_shape)
     return document
+
+
+def check_savable(network: Network, path_text: str, option: str = "--save-model") -> None:
+    """Refuse, before a long training run, what `save_model_file` would refuse at its end: a network that a
+    .keras or .h5 file cannot hold (its layers are the same after training), or a place that is not a file."""
+    if Path(path_text).suffix.lower() in (".keras", ".h5", ".hdf5"):
+        try:
+            sequential_config(network, "sequential")
+        except NeuronError as problem:
+            raise NeuronError("{option}: {problem}", option=option, problem=problem) from None
+    folder = refuse_non_file(path_text, option).parent
+    if not folder.is_dir():
+        raise NeuronError(
+            "{option}: cannot write {path!r}: the folder {folder} does not exist",
+            option=option,
+            path=path_text,
+            folder=str(folder),
+        )
 
 
 def save_model_file(network: Network, path_text: str, option: str = "--save-model") -> None:

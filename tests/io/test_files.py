@@ -1,10 +1,13 @@
 """Files neuron replaces (--save-model, --save-svg): a regular file atomically, anything else written through."""
 
 import os
+import signal
 import socket
+import time
 
 import pytest
 
+from neuron_cli import interrupt
 from neuron_cli.errors import NeuronError
 from neuron_cli.io.files import replace_file
 
@@ -62,3 +65,31 @@ def test_a_failure_names_the_option_and_leaves_the_old_file(tmp_path):
     with pytest.raises(NeuronError, match="--save-model: cannot write"):
         replace_file(str(tmp_path / "missing" / "x.json"), "new", "--save-model")
     assert target.read_text() == "old"
+
+
+def test_ctrl_c_while_writing_waits_until_the_file_is_whole(tmp_path, monkeypatch):
+    # The command ends at once on Ctrl-C; during a replacement the signal waits, so the user is left with the
+    # new file whole and no temporary beside it.
+    target = tmp_path / "net.json"
+    target.write_text("old")
+    seen = []
+    real_fsync = os.fsync
+
+    def fsync_while_ctrl_c(descriptor):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # time enough for Python to run the handler, had it not waited
+        seen.append(("during write", target.read_text()))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync_while_ctrl_c)
+    monkeypatch.setattr(
+        interrupt, "_end", lambda: seen.append(("end", target.read_text(), sorted(p.name for p in tmp_path.iterdir())))
+    )
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        interrupt.install()
+        replace_file(str(target), "new", "--save-model")
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert seen == [("during write", "old"), ("end", "new", ["net.json"])]

@@ -162,3 +162,22 @@ def test_a_diverging_command_saves_nothing(neuron, tmp_path):
         str(tmp_path / "out.json"),
     )
     assert run.code == 2 and "in epoch" in run.err and not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("activation", "place", "reason"),
+    [
+        ("step", "net.keras", "step is not a Keras activation"),
+        ("step", "net.h5", "step is not a Keras activation"),
+        ("tanh", "missing/net.json", "the folder"),
+        ("tanh", ".", "is a directory"),
+    ],
+)
+def test_a_model_that_cannot_be_saved_is_refused_before_training(neuron, tmp_path, activation, place, reason):
+    (tmp_path / "and.csv").write_text("x1,x2,t1\n0,0,0\n1,1,1\n")
+    target = tmp_path / place
+    run = neuron(
+        "train", "--data", str(tmp_path / "and.csv"), "-w", "0,0", "-a", activation, "--lr", "0.1",
+        "--epochs", "10000000", "--save-model", str(target), "-f", "json",
+    )  # fmt: skip
+    assert run.code == 2 and run.out == "" and reason in run.err and "--save-model" in run.err

@@ -3,7 +3,7 @@
 from .layers import MAX_PARAMS
 from .model import KerasLayer, KerasModel
 from .reading import is_keras_file, read_keras
-from .writing import h5_file_bytes, keras_file_bytes
+from .writing import h5_file_bytes, keras_file_bytes, sequential_config
 
 __all__ = [
     "MAX_PARAMS",
@@ -13,4 +13,5 @@ __all__ = [
     "is_keras_file",
     "keras_file_bytes",
     "read_keras",
+    "sequential_config",
 ]

@@ -103,7 +103,7 @@ def _dense_config(layer: Layer, number: int, name: str, inputs: int) -> dict[str
     }
 
 
-def _sequential_config(network: Network, name: str) -> tuple[dict[str, Any], list[str]]:
+def sequential_config(network: Network, name: str) -> tuple[dict[str, Any], list[str]]:
     """The Sequential's config, as Keras 3 writes it, and its Dense layers' names."""
     layers = [_input_config(network.input_size)]
     names, size = [], network.input_size
@@ -133,7 +133,7 @@ def _numbers(layer: Layer) -> list[tuple[str, np.ndarray]]:
 def keras_file_bytes(network: Network, name: str = "sequential") -> bytes:
     """A Keras 3 `.keras` file holding the network as a Sequential of Dense layers (float64 weights, exact)."""
     h5py = _h5py()
-    config, names = _sequential_config(network, name)
+    config, names = sequential_config(network, name)
     weights = io.BytesIO()
     with h5py.File(weights, "w") as store:
         store.create_group("vars").attrs["name"] = name
@@ -155,7 +155,7 @@ def h5_file_bytes(network: Network, name: str = "sequential") -> bytes:
     """Keras's legacy HDF5 `.h5` (what `keras.saving.load_model` reads): the config in the root's model_config,
     each layer's variables under model_weights/<layer>/ with their names in weight_names, as Keras 3 lays it."""
     h5py = _h5py()
-    config, names = _sequential_config(network, name)
+    config, names = sequential_config(network, name)
     data = io.BytesIO()
     with h5py.File(data, "w") as store:
         store.attrs["backend"] = "numpy"
