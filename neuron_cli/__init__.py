@@ -17,7 +17,7 @@ def _command_starts() -> None:
     import sys
 
     if os.path.basename(sys.argv[0]) == "neuron" or sys.argv[0] == "-m":
-        from . import interrupt
+        from .io import interrupt
 
         interrupt.install()
 

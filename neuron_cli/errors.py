@@ -26,10 +26,20 @@ class NeuronError(Exception):
     def __init__(self, text: str, /, **values: Any) -> None:
         super().__init__(text)
         self.text = text
-        self.values = values
+        self.values = {name: _shortened(value) for name, value in values.items()}
 
     def __str__(self) -> str:
         return self.text.format(**self.values) if self.values else self.text
+
+
+LONGEST_QUOTE = 100  # a value quoted in a message is cut to its start and end past this many characters
+
+
+def _shortened(value: Any) -> Any:
+    """A user's text as a message quotes it: whole, or a megabyte-long cell cut to what identifies it."""
+    if isinstance(value, str) and len(value) > LONGEST_QUOTE:
+        return f"{value[:60]}...{value[-20:]}"
+    return value
 
 
 class EndedElsewhere(Exception):

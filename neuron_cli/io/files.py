@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import interrupt
 from ..errors import NeuronError
 from ..i18n import Phrase, os_reason
+from . import interrupt
 
 
 def is_file_reference(text: str) -> bool:

@@ -97,6 +97,10 @@ def model_from_document(
         where = Phrase("--model: {name}, layer {number}", name=name, number=n)
         layer = _layer(entry, where, size, rng, n, max_params - model.params)
         model.layers.append(layer)
+        if model.params > max_params:
+            raise NeuronError(
+                "{where}: the network has more than {limit} parameters (--max-params)", where=where, limit=max_params
+            )
         if layer.output_shape is not None:
             size = int(np.prod(layer.output_shape))
         if model.input_shape is None and layer.kernel is not None:

@@ -22,7 +22,9 @@ CHUNK_VALUES = 120_000  # input values a chunk holds, an output counted as OUTPU
 OUTPUT_WEIGHT = 4  # an output's number, and then its text, take about four times an input's number
 MIN_CHUNK_ROWS = 256  # polars' reader costs something for every column: wide rows come at least this many at a time
 MIN_CHUNK_BYTES = 16 << 10
+MAX_CHUNK_BYTES = 16 << 20  # a chunk's text, numbers and outputs stay in tens of MB however wide its rows
 POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about 0.1 s) would cost more
+POLARS_COLUMNS = 10_000  # wider rows go to np.loadtxt too: polars' cost for each column outweighs its speed
 
 
 class StreamError(Exception):
@@ -84,7 +86,7 @@ def fast_parse(block: bytes, width: int) -> Array | None:
     """
     if b"#" in block or unsure(block):
         return None
-    if b"," in block and len(block) >= POLARS_BYTES:
+    if b"," in block and len(block) >= POLARS_BYTES and width <= POLARS_COLUMNS:
         rows = polars.read_rows(block, width)
         if rows is not None:
             return rows
@@ -139,10 +141,11 @@ def chunk_bytes(network: Network) -> int:
     """How many bytes to read at a time: as many rows as hold CHUNK_VALUES, counting an output as OUTPUT_WEIGHT
     inputs (its number, and then its text, are what a wide layer's chunk holds most of), about 10 bytes an input
     value; at least MIN_CHUNK_ROWS rows (a reader call costs something for every column: a chunk of a hundred
-    rows of a thousand values would cost mostly that)."""
+    rows of a thousand values would cost mostly that), but not over MAX_CHUNK_BYTES (rows of 100,000 values
+    would take 256 MB a chunk); a line longer than a chunk comes whole all the same."""
     units = network.input_size + OUTPUT_WEIGHT * network.output_size
     rows = max(MIN_CHUNK_ROWS, CHUNK_VALUES // units)
-    return max(MIN_CHUNK_BYTES, rows * 10 * network.input_size)
+    return max(MIN_CHUNK_BYTES, min(rows * 10 * network.input_size, MAX_CHUNK_BYTES))
 
 
 def read_blocks(source: Source, network: Network, header: bool | None = None, first_line: int = 1) -> Iterator[Array]:

@@ -4,9 +4,10 @@ row's own problem named by its line and column."""
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -16,10 +17,11 @@ from ..errors import NeuronError
 from ..i18n import Phrase
 from ..nn.layers import Network
 from ..nn.numbers import is_number, parse_number
-from .csvfile import records
+from .csvfile import Record, records
 
 Array = np.ndarray
 MAX_DATA_ROWS = 2_000_000  # a training data set is held whole: up to this many rows (its header not counted)
+MAX_DATA_VALUES = 50_000_000  # and this many numbers in the columns it trains on (400 MB of float64)
 
 _ASKED = re.compile(r"(?:l(?P<layer>\d+)\.)?(?P<kind>x|t|y|z|w|b)(?P<j>\d+)(?:_(?P<i>\d+))?|(?P<loss>loss)")
 
@@ -198,38 +200,31 @@ def splits_as_lines(piece: bytes) -> bool:
 # ---------------------------------------------------------------- data sets for training
 
 
-@dataclass(frozen=True)
+@dataclass
 class DataSet:
-    """A data set's columns: with a header, the positions of x1..xn and t1..tk (or y1..yk); without, all numbers."""
+    """A data set's columns: with a header, the positions of x1..xn and t1..tk (or y1..yk); without, all numbers.
+    Its rows are read as `data_arrays` takes them, in blocks, so a large file is never held as text."""
 
-    rows: list[tuple[int, list[str]]]
+    rest: Iterator[Record]  # the records after the header (without one: from the first row, which is `first`)
     inputs: list[int] | None  # None: no header; the last k columns of a row are its targets
     targets: list[int] | None
     width: int
     headers: list[str] = field(default_factory=list)
+    first: Record | None = None
 
 
 def read_data(source: IO[bytes] | Iterable[bytes], base: int = 1) -> DataSet:
     """A training data set from CSV: with a header (x1..xn and t1..tk, or y1..yk; other columns ignored), or
     without one (each row's last k values are its targets, k the network's outputs)."""
-    rows = []
-    for record in records(source)[1]:
-        if record.problem is not None:
-            raise NeuronError("line {line}: {problem}", line=record.line, problem=record.problem)
-        rows.append((record.line, record.fields))
-        if len(rows) > MAX_DATA_ROWS + 1:
-            raise NeuronError(
-                "the data set has more than {limit} rows, the most neuron trains on at once", limit=MAX_DATA_ROWS
-            )
-    if not rows:
+    rest = records(source)[1]
+    record = next(rest, None)
+    if record is None:
         raise NeuronError("the data set is empty; give rows of inputs and targets (x1,x2,t1 as a header helps)")
-    line, first = rows[0]
+    if record.problem is not None:
+        raise NeuronError("line {line}: {problem}", line=record.line, problem=record.problem)
+    line, first = record.line, record.fields
     if all(is_number(cell) for cell in first):
-        if len(rows) > MAX_DATA_ROWS:
-            raise NeuronError(
-                "the data set has more than {limit} rows, the most neuron trains on at once", limit=MAX_DATA_ROWS
-            )
-        return DataSet(rows, None, None, len(first))
+        return DataSet(rest, None, None, len(first), first=record)
     found: dict[str, dict[int, int]] = {"x": {}, "t": {}, "y": {}}
     for column, header in enumerate(first):
         match = re.fullmatch(r"([xty])(\d+)", header.strip().lower())
@@ -251,11 +246,14 @@ def read_data(source: IO[bytes] | Iterable[bytes], base: int = 1) -> DataSet:
     targets = ordered(found["t"] or found["y"], "t" if found["t"] else "y", line, base)
     if not inputs or not targets:
         raise NeuronError("line {line}: the header needs inputs x1..xn and targets t1..tk (or y1..yk)", line=line)
-    return DataSet(rows[1:], inputs, targets, len(first), [cell.strip() for cell in first])
+    return DataSet(rest, inputs, targets, len(first), [cell.strip() for cell in first])
 
 
-def data_arrays(data: DataSet, outputs: int, network_inputs: int | None) -> tuple[Array, Array]:
-    """The data set's (inputs, targets) as arrays, checked against the network's sizes; a bad cell names its line."""
+DATA_BLOCK = 4096  # rows parsed at a time: the text of one block is all of the file held at once
+
+
+def _columns(data: DataSet, outputs: int, network_inputs: int | None) -> tuple[list[int], list[int], list[str]]:
+    """Where the inputs and the targets stand in a row, and every column's name, checked against the network."""
     if data.inputs is not None and data.targets is not None:
         inputs_at, targets_at = data.inputs, data.targets
         if len(targets_at) != outputs:
@@ -281,16 +279,56 @@ def data_arrays(data: DataSet, outputs: int, network_inputs: int | None) -> tupl
             inputs_at_count=len(inputs_at),
             network_inputs=network_inputs,
         )
-    block = []
-    for line, fields in data.rows:
-        if data.inputs is None and len(fields) != data.width:
+    return inputs_at, targets_at, names
+
+
+def data_arrays(data: DataSet, outputs: int, network_inputs: int | None) -> tuple[Array, Array]:
+    """The data set's (inputs, targets) as arrays, checked against the network's sizes; a bad cell names its line.
+    Read a block of rows at a time; the first problem, in the file's order, is raised."""
+    inputs_at, targets_at, names = _columns(data, outputs, network_inputs)
+    most_rows = MAX_DATA_VALUES // (len(inputs_at) + len(targets_at))
+    rows = itertools.chain([data.first], data.rest) if data.first is not None else data.rest
+    inputs_parts, targets_parts, count = [], [], 0
+    while block_records := list(itertools.islice(rows, DATA_BLOCK)):
+        count += len(block_records)
+        if count > MAX_DATA_ROWS:
             raise NeuronError(
-                "line {line} has {fields_count} values but the first row has {width}",
-                line=line,
-                fields_count=len(fields),
-                width=data.width,
+                "the data set has more than {limit} rows, the most neuron trains on at once", limit=MAX_DATA_ROWS
             )
-        block.append((line, fields + [""] * (data.width - len(fields))))
+        if count > most_rows:
+            raise NeuronError(
+                "the data set has more than {limit} rows of {columns} values; neuron trains on at most {values} "
+                "values at once",
+                limit=most_rows,
+                columns=len(inputs_at) + len(targets_at),
+                values=MAX_DATA_VALUES,
+            )
+        block: list[tuple[int, list[str]]] = []
+        for line, fields, problem in block_records:
+            if problem is not None:
+                _first_problem(block, inputs_at, targets_at, names)
+                raise NeuronError("line {line}: {problem}", line=line, problem=problem)
+            if data.inputs is None and len(fields) != data.width:
+                _first_problem(block, inputs_at, targets_at, names)
+                raise NeuronError(
+                    "line {line} has {fields_count} values but the first row has {width}",
+                    line=line,
+                    fields_count=len(fields),
+                    width=data.width,
+                )
+            block.append((line, fields + [""] * (data.width - len(fields))))
+        inputs, targets = _first_problem(block, inputs_at, targets_at, names)
+        inputs_parts.append(inputs)
+        targets_parts.append(targets)
+    if not inputs_parts:
+        return np.zeros((0, len(inputs_at))), np.zeros((0, len(targets_at)))
+    return np.concatenate(inputs_parts), np.concatenate(targets_parts)
+
+
+def _first_problem(
+    block: list[tuple[int, list[str]]], inputs_at: list[int], targets_at: list[int], names: list[str]
+) -> tuple[Array, Array]:
+    """The block's (inputs, targets), or its first bad cell raised (a row's inputs before its targets)."""
     inputs, problems = numbers_of(block, inputs_at, names)
     targets, more = numbers_of(block, targets_at, names)
     first = next((problem for pair in zip(problems, more) for problem in pair if problem is not None), None)

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from neuron_cli import interrupt
 from neuron_cli.errors import NeuronError
+from neuron_cli.io import interrupt
 from neuron_cli.io.files import replace_file
 
 

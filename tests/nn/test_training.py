@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from neuron_cli.errors import NeuronError
+from neuron_cli.io import sheets
 from neuron_cli.io.sheets import data_arrays, read_data
 from neuron_cli.nn.layers import Layer, Network
 from neuron_cli.nn.losses import NAMES as LOSSES
@@ -181,3 +182,25 @@ def test_a_model_that_cannot_be_saved_is_refused_before_training(neuron, tmp_pat
         "--epochs", "10000000", "--save-model", str(target), "-f", "json",
     )  # fmt: skip
     assert run.code == 2 and run.out == "" and reason in run.err and "--save-model" in run.err
+
+
+def test_a_data_set_is_read_in_blocks_and_its_limits_count_rows_not_the_header(monkeypatch):
+    monkeypatch.setattr(sheets, "DATA_BLOCK", 3)
+    monkeypatch.setattr(sheets, "MAX_DATA_ROWS", 7)
+    rows = b"".join(b"%d,%d,1\n" % (k, -k) for k in range(7))
+    inputs, targets = data_arrays(read_data(io.BytesIO(b"x1,x2,t1\n" + rows)), 1, 2)
+    assert inputs[:, 0].tolist() == list(range(7)) and targets.shape == (7, 1)
+    with pytest.raises(NeuronError, match="more than 7 rows"):
+        data_arrays(read_data(io.BytesIO(b"x1,x2,t1\n" + rows + b"7,7,1\n")), 1, 2)
+    monkeypatch.setattr(sheets, "MAX_DATA_VALUES", 12)  # 4 rows of 3 values
+    with pytest.raises(NeuronError, match="more than 4 rows of 3 values"):
+        data_arrays(read_data(io.BytesIO(rows)), 1, None)
+
+
+def test_the_first_problem_in_the_file_is_named_whichever_block_it_is_in(monkeypatch):
+    monkeypatch.setattr(sheets, "DATA_BLOCK", 2)
+    text = b'x1,t1\n1,0\n2,0\n3,0\n4,oops\n5,"6\n'
+    with pytest.raises(NeuronError, match="line 5, t1 is 'oops'"):
+        data_arrays(read_data(io.BytesIO(text)), 1, 1)
+    with pytest.raises(NeuronError, match="line 3 has 3 values but the first row has 2"):
+        data_arrays(read_data(io.BytesIO(b"1,0\n2,0\n3,0,0\nx,0\n")), 1, None)
