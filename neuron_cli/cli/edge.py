@@ -88,8 +88,25 @@ def report(text: str, english: str | None = None) -> None:
             text.encode(encoding)
         except (UnicodeEncodeError, LookupError):
             text = english if english is not None else text.encode("ascii", "replace").decode()
+        if sys.stderr.isatty():
+            text = _wrapped(text)
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
+
+
+def _wrapped(text: str) -> str:
+    """A message broken between words at the terminal's width (COLUMNS where it is set), its later lines indented
+    under its first word after the label ("error: ")."""
+    from .help import columns, wrap_text
+
+    try:
+        given = os.environ.get("COLUMNS", "")
+        width = int(given) if given.isdigit() else os.get_terminal_size(sys.stderr.fileno()).columns
+    except OSError:
+        return text
+    label = text.split(" ", 1)[0] + " "
+    indent = " " * columns(label) if columns(label) <= width // 3 else ""
+    return "\n".join(wrap_text(line, max(width - 1, 20), "", indent) for line in text.splitlines())
 
 
 def quiet_stdout() -> None:

@@ -50,7 +50,16 @@ def translate_click() -> None:
         return
 
     def usage_in(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-        write_usage(self, prog, args, prefix if prefix is not None else message("Usage: "))
+        """Click's usage line, on one line wherever it fits (click moves the arguments down when fewer than 20
+        columns are left, even where they need fewer), and without a space left at the end of a line."""
+        prefix = prefix if prefix is not None else message("Usage: ")
+        whole = f"{prefix:>{self.current_indent}}{prog} {args}".rstrip()
+        if columns(whole) <= self.width:
+            self.write(whole + "\n")
+            return
+        start = len(self.buffer)
+        write_usage(self, prog, args, prefix)
+        self.buffer[start:] = ["".join(self.buffer[start:]).replace(" \n", "\n")]
 
     usage_in.translated = True  # type: ignore[attr-defined]
     formatting.HelpFormatter.write_usage = usage_in
@@ -202,7 +211,9 @@ def wrap_text(
             for line in lines[1:]:
                 own = " " * (len(line) - len(line.lstrip()))
                 # click keeps 2 columns spare at the right; a command line may use them rather than break
-                kept.append(_fill(line.strip(), width + 2, subsequent_indent + own, subsequent_indent + own + "    "))
+                kept.append(
+                    _fill(line.strip(), width + 2, subsequent_indent + own, subsequent_indent + own + "    ", True)
+                )
             wrapped.append("\n".join(kept))
             continue
         own = " " * (len(lines[0]) - len(lines[0].lstrip())) if lines else ""
@@ -211,10 +222,21 @@ def wrap_text(
     return "\n\n".join(wrapped)
 
 
-def _fill(text: str, width: int, first: str, rest: str) -> str:
+def _fill(text: str, width: int, first: str, rest: str, command: bool = False) -> str:
+    """`text` filled to `width` columns; in a command line (an example) an option stays with its value."""
     lines: list[str] = []
     line = first
-    for word in text.split():
+    words = text.split()
+    if command:
+        units: list[str] = []
+        for word in words:
+            value = not word.startswith("-") or word[1:2].isdigit() or word[1:2] == "."  # -1 is a value
+            if units and units[-1].startswith("-") and " " not in units[-1] and value:
+                units[-1] += " " + word
+            else:
+                units.append(word)
+        words = units
+    for word in words:
         if line.strip() and columns(line) + 1 + columns(word) > width:
             lines.append(line)
             line = rest + word

@@ -91,6 +91,7 @@ INDEX_BASE = Spec(
     "index_base",
     ("--index-base",),
     "Number inputs, weights and neurons from 0 (x0, w0) or 1 in what a person reads.",
+    "0|1",
     kind=int,
     bounds=(0, 1),
 )
@@ -166,11 +167,11 @@ GATE = Spec(
 PLOT_NAME = Spec("name", ("NAME",), "The activation: NAME or NAME:key=value,...", "NAME", argument=True)
 RANGE = Spec("range_", ("--range", "-r"), "The z axis, e.g. -6:6. Default: per activation.", "A:B")
 PLOT_AT = Spec("at", ("--at",), "Mark z and print f(z) and f'(z); repeatable.", "Z", list)
-WIDTH = Spec("width", ("--width",), "Plot width in characters. Default: 72, or the terminal's if narrower.", kind=int)
-HEIGHT = Spec("height", ("--height",), "Plot height in lines.", kind=int)
+WIDTH = Spec("width", ("--width",), "Plot width in characters. Default: 72, or the terminal's if narrower.", "N", int)
+HEIGHT = Spec("height", ("--height",), "Plot height in lines.", "N", int)
 DRAWING = Spec("format", ("--format", "-f"), "Mermaid or Graphviz DOT.", choices=("mermaid", "dot"))
 LABEL_DIGITS = Spec("digits", ("--digits",), "Significant digits of the labels (1-17). Default 6.", "N", int)
-ACTIVATION_NAME = Spec("name", ("NAME",), "One activation to show in full.", argument=True)
+ACTIVATION_NAME = Spec("name", ("NAME",), "One activation to show in full.", "NAME", argument=True)
 VALUES_AT = Spec("at", ("--at",), "The activation at these z values (1,2,3), without weights; needs NAME.", "Z")
 
 # ---------------------------------------------------------------- train

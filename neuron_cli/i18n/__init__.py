@@ -245,8 +245,11 @@ def translate_sentence(text: str, lang: Any = None) -> str:
         pattern = pattern.replace(r"\ \(", r" \(")
         match = re.search(pattern + (r"(?=$|\s\()" if template.endswith("}") else ""), text)
         if match:
-            korean = _korean().gettext(template)
-            values = {k: v for k, v in match.groupdict().items()}
-            plain = korean.replace("!r}", "}")
-            text = text[: match.start()] + plain.format(**values) + text[match.end() :]
+            values = dict(match.groupdict())
+            korean = _korean().gettext(template).replace("!r}", "}").replace("!r|", "|")
+            try:
+                korean = (_with_particles(korean, values) if "|" in korean else korean).format(**values)
+            except (KeyError, IndexError, ValueError):  # a catalogue sentence that does not fit: keep the English
+                continue
+            text = text[: match.start()] + korean + text[match.end() :]
     return text

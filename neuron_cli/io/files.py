@@ -59,6 +59,19 @@ def read_bytes(path: Path, where: str, regular_only: bool = False) -> bytes:
     return data
 
 
+# Python's own reasons for JSON it cannot read, kept in the catalogue so that they are read in the run's language
+JSON_REASONS = (
+    "Expecting value",
+    "Expecting property name enclosed in double quotes",
+    "Expecting ',' delimiter",
+    "Expecting ':' delimiter",
+    "Extra data",
+    "Unterminated string starting at",
+    "Invalid control character at",
+    "Invalid \\escape",
+)
+
+
 def parse_json(content: str, where: str, path: Path) -> Any:
     """JSON text, or an error that names the file: bad syntax, numbers with thousands of digits, deep nesting."""
     import json
@@ -66,8 +79,14 @@ def parse_json(content: str, where: str, path: Path) -> Any:
     try:
         return json.loads(content)
     except json.JSONDecodeError as problem:
+        reason = Phrase(problem.msg) if problem.msg in JSON_REASONS else problem.msg
         raise NeuronError(
-            "{where}: {path} is not valid JSON: {problem}", where=where, path=path, problem=problem
+            "{where}: {path} is not valid JSON: line {line}, column {column}: {reason}",
+            where=where,
+            path=path,
+            line=problem.lineno,
+            column=problem.colno,
+            reason=reason,
         ) from None
     except ValueError as problem:  # an integer of more than 4300 digits
         raise NeuronError(
@@ -117,6 +136,15 @@ def read_document(path: Path, where: str) -> Any:
     model or question file, so a regular file only."""
     content = read_text(path, where, regular_only=True)
     if path.suffix.lower() != ".toml":
+        start = content.lstrip("\ufeff \t\r\n")
+        if start and start[0] not in "{[":
+            raise NeuronError(
+                "{where}: {path} is not a JSON document (a model or question file is JSON, or TOML named .toml; "
+                "a Keras model .keras or .h5); it begins with {start!r}",
+                where=where,
+                path=path,
+                start=start.splitlines()[0][:40],
+            )
         return parse_json(content, where, path)
     try:
         import tomllib

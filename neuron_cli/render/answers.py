@@ -123,7 +123,9 @@ def summary_lines(part: Any, view: View) -> list[str]:
     s = summary(part)
     lines = [
         message(
-            "{passed} of {rows} students have every answer right; mean score {mean} of {max}",
+            "{passed} of {rows} students have every answer right; mean score {mean} of {max}"
+            if part.layout.name_headers
+            else "{passed} of {rows} rows have every answer right; mean score {mean} of {max}",
             view,
             passed=s["passed"],
             rows=s["rows"],
@@ -136,7 +138,13 @@ def summary_lines(part: Any, view: View) -> list[str]:
     for question, count in s["questions"].items():
         lines.append(
             message(
-                "{question}: {passed} of {rows} right", view, question=question, passed=count["passed"], rows=s["rows"]
+                "{question}: {passed} of {rows} right"
+                if part.layout.name_headers
+                else "{question}: {passed} of {rows} rows right",
+                view,
+                question=question,
+                passed=count["passed"],
+                rows=s["rows"],
             )
         )
     if s.get("all_right"):
@@ -239,7 +247,8 @@ def answers_table(part: Any, view: View, out: IO[str]) -> None:
                 (message(marks.verdicts[r], view), VERDICT_STYLES[marks.verdicts[r]]),
             ]
             rows.append(row)
-        console.print(fitted(None, columns, rows, view, console.width))
+        labels = [row_name(part, r, view) for r in range(len(marks))]
+        console.print(fitted(None, columns, rows, view, console.width, labels=labels))
         for r, problem in enumerate(marks.reasons):
             if problem is not None:
                 console.print(Text(f"{row_name(part, r, view)}: {describe(problem, view.lang)}"))

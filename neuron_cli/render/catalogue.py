@@ -9,7 +9,7 @@ import numpy as np
 
 from ..i18n import message
 from ..nn.activations import Activation, ActivationValues, bind, format_value
-from .console import make_console
+from .console import make_console, print_indented
 from .numbers import format_number, join_numbers, json_numbers
 from .view import View
 
@@ -65,7 +65,6 @@ WIDE_CATALOGUE = 110  # from this width on the list is a table; narrower, each a
 def list_table(activations: list[Activation], view: View, out: IO[str]) -> None:
     """Every activation: a table where the terminal is wide enough for formulas to wrap between words only,
     else each activation's name, range and aliases on a line and its formula indented beneath."""
-    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -83,7 +82,9 @@ def list_table(activations: list[Activation], view: View, out: IO[str]) -> None:
             aliases = f" ({message('also', view)}: {', '.join(a.aliases)})" if a.aliases else ""
             shown = f"  {message(a.output_range, view)}, {acts}{aliases}"
             console.print(Text(a.name, style="bold") + Text(shown))
-            console.print(Padding(Text(f"f(z) = {message(a.formula, view)}"), (0, 0, 0, 4), expand=False))
+            # a formula of several clauses (a; in general b) a line each, a long one continued two columns in
+            clauses = f"f(z) = {message(a.formula, view)}".split("; ")
+            print_indented(console, ["    " + clause for clause in clauses], hang=2)
         return
     table = Table()
     for header in ("name", "aliases", "f(z)", "range", "acts on"):
@@ -101,9 +102,9 @@ def one_json(activation: Activation, view: View, out: IO[str]) -> None:
 
 
 def one_table(activation: Activation, view: View, out: IO[str]) -> None:
-    from rich.text import Text
-
-    make_console(out, color=view.color, width=view.width).print(Text(_one_text(activation, view)), end="")
+    print_indented(
+        make_console(out, color=view.color, width=view.width), _one_text(activation, view).splitlines(), hang=2
+    )
 
 
 def one_plain(activation: Activation, view: View, out: IO[str]) -> None:

@@ -4,7 +4,7 @@ fitted to the terminal: every number on one line, fewer digits where they do not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from ..i18n import message
 from .numbers import format_number
@@ -30,7 +30,7 @@ def make_console(file: IO[str], color: bool | None = None, width: int | None = N
     if width is None and not (hasattr(file, "isatty") and file.isatty()) and "COLUMNS" not in os.environ:
         width = PIPED_WIDTH
     console = Console(
-        file=file,
+        file=_Trimmed(file),  # type: ignore[arg-type]
         markup=False,
         emoji=False,
         highlight=False,
@@ -42,6 +42,26 @@ def make_console(file: IO[str], color: bool | None = None, width: int | None = N
     )
     console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
     return console
+
+
+class _Trimmed:
+    """The console's file without the spaces Rich leaves at the end of a wrapped or padded line (a colour's reset
+    kept): what a reader copies or a test compares has no invisible tail."""
+
+    _TAIL: Any = None
+
+    def __init__(self, file: IO[str]) -> None:
+        self._file = file
+
+    def write(self, text: str) -> int:
+        import re
+
+        if _Trimmed._TAIL is None:
+            _Trimmed._TAIL = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\r?\n)")
+        return self._file.write(_Trimmed._TAIL.sub(r"\1", text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._file, name)
 
 
 def _broken_pipe() -> None:
@@ -96,19 +116,26 @@ def fitted(
     width: int,
     footer: str | None = None,
     sections: frozenset[int] = frozenset(),
+    labels: list[str] | None = None,
 ) -> RenderableType:
     """A table that never splits a number and never runs past `width`: with all its digits if it fits, else with
-    fewer (down to 6 significant), else stacked (a line per value, its names beside it). `sections`: the rows
-    after which a line is drawn."""
+    fewer (down to 6 significant), else stacked (a line per value, its names beside it, or its entry of `labels`
+    where the caller says how a reader names a row). `sections`: the rows after which a line is drawn."""
     for digits in digit_choices(view):
         texts = [[_text(cell, digits) for cell in row] for row in rows]
         if _width(columns, texts) <= width:
             return _table(heading, columns, rows, texts, sections, footer, digits, view)
-    return _stacked(heading, columns, rows, view, width, footer)
+    return _stacked(heading, columns, rows, view, width, footer, labels)
 
 
 def _stacked(
-    heading: str | None, columns: list[Column], rows: list[list[Cell]], view: View, width: int, footer: str | None
+    heading: str | None,
+    columns: list[Column],
+    rows: list[list[Cell]],
+    view: View,
+    width: int,
+    footer: str | None,
+    labels: list[str] | None = None,
 ) -> RenderableType:
     """The table turned on its side: for each row a line of its names (line 4, Kim), then a line per value
     (its column's name, the value): two columns, so that even 40 columns leave the values room."""
@@ -117,10 +144,10 @@ def _stacked(
     stacked_columns = [Column(message("quantity", view), key=True), Column(message("value", view))]
     stacked_rows: list[list[Cell]] = []
     sections = set()
-    for row in rows:
+    for r, row in enumerate(rows):
         if keys:
             names = ", ".join(f"{columns[key].header} {row[key]}" for key in keys if str(row[key]).strip())
-            stacked_rows.append([(names, "bold"), ""])
+            stacked_rows.append([(labels[r] if labels else names, "bold"), ""])
         stacked_rows += [[f"  {columns[k].header}" if keys else columns[k].header, row[k]] for k in values]
         sections.add(len(stacked_rows) - 1)
     sections.discard(len(stacked_rows) - 1)
@@ -159,9 +186,24 @@ def _table(
             end_section=r in sections,
         )
     notes = [footer] if footer else []
-    if digits != (view.digits or TABLE_DIGITS):
+    full = view.digits or TABLE_DIGITS
+    if digits != full and any(_text(cell, digits) != _text(cell, full) for row in rows for cell in row):
         notes.append(message("numbers to {digits} significant digits, to fit the terminal", view, digits=digits))
     return headed(heading, table, "\n".join(notes) or None)
+
+
+def print_indented(console: Console, lines: list[str], style: str = "", hang: int = 0) -> None:
+    """Lines of text on a terminal: each broken between words where it does not fit, its later lines under its
+    own indent (`hang` columns further), never a space left at an end."""
+    from rich.text import Text
+
+    for line in lines:
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        pieces = Text(body, style=style).wrap(console, max(console.width - indent - hang, 8)) if body else [Text()]
+        for k, piece in enumerate(pieces):
+            piece.rstrip()
+            console.print(Text(" " * (indent + (hang if k else 0))) + piece, soft_wrap=True)
 
 
 def headed(heading: str | None, table: RenderableType, footer: str | None = None) -> RenderableType:

@@ -73,12 +73,12 @@ def explain_layer(layer_pass: LayerPass, write: Writer, title: str) -> list[str]
         terms = " + ".join(write.term(p) for p in layer_pass.products[j])
         lines.append("    " + write.say("sum of x*w") + f" = {terms} = {write.n(layer_pass.weighted_sums[j])}")
         lines.append(
-            f"    z = sum + b = {write.n(layer_pass.weighted_sums[j])} + {write.term(layer.bias[j])} "
+            f"    {write.say('z = sum + b')} = {write.n(layer_pass.weighted_sums[j])} + {write.term(layer.bias[j])} "
             f"= {write.n(layer_pass.z[j])}"
         )
         if not spec.layerwise:
             formula = substitute(spec.formula, layer_pass.z[j], spec, write)
-            lines.append(f"    f(z) = {spec.formula}")
+            lines.append(f"    f(z) = {write.say(spec.formula)}")
             lines.append(f"         = {formula} = {write.n(layer_pass.values[j])}")
     if spec.layerwise:
         lines += explain_layerwise(layer_pass, write)
@@ -90,7 +90,7 @@ def explain_layerwise(layer_pass: LayerPass, write: Writer) -> list[str]:
     z = layer_pass.z
     names = ", ".join(f"z{write.i(j)} = {write.n(v)}" for j, v in enumerate(z))
     lines = ["  " + write.say("{name} acts on the whole layer: {names}", name=spec.name, names=names)]
-    lines.append(f"    f(z)_i = {spec.formula}")
+    lines.append(f"    f(z)_i = {write.say(spec.formula)}")
     worked = spec.activation.worked
     if worked in ("exponentials", "log_exponentials"):
         with np.errstate(all="ignore"):
@@ -138,7 +138,10 @@ def explain_step(result: NetworkPass, step: TrainingStep, write: Writer) -> list
         else write.say("One step of gradient descent, learning rate r = {rate}:", rate=write.n(step.rate))
     ]
     lines.append(
-        "  " + write.say("loss {loss}: {formula}", loss=step.loss_function.name, formula=step.loss_function.formula)
+        "  "
+        + write.say(
+            "loss {loss}: {formula}", loss=step.loss_function.name, formula=write.say(step.loss_function.formula)
+        )
     )
     pairs = ", ".join(
         f"y{write.i(k)} = {write.n(y)}, t{write.i(k)} = {write.n(t)}" for k, (y, t) in enumerate(zip(outputs, targets))
@@ -228,3 +231,26 @@ def explanation(result: NetworkPass, view: View) -> str:
     if step is not None:
         lines += explain_step(result, step, write)
     return "\n".join(lines) + "\n"
+
+
+def folded(line: str, width: int) -> list[str]:
+    """A line of the explanation within `width` columns where its arithmetic allows: cut into its clauses (at
+    ";  ") and then before an " = ", each later piece indented four columns further ("= 0.5")."""
+    from rich.cells import cell_len
+
+    if cell_len(line) <= width:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip(" ")))
+    clauses = line.strip().split(";  ")
+    if len(clauses) > 1:
+        return [piece for clause in clauses for piece in folded(indent + clause, width)]
+    first, *rest = line.strip().split(" = ")
+    lines, current = [], indent + first
+    more = indent if first.startswith("= ") else indent + "    "  # a line that continues one: its = stay in line
+    for piece in rest:
+        if cell_len(current + " = " + piece) <= width:
+            current += " = " + piece
+        else:
+            lines.append(current)
+            current = more + "= " + piece
+    return [*lines, current]

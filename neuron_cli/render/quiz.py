@@ -85,15 +85,9 @@ def quiz_plain(sheet: Any, view: View, out: IO[str]) -> None:
 
 def quiz_table(sheet: Any, view: View, out: IO[str]) -> None:
     """The questions for a person: on a narrow terminal a line wraps between words, under its own indent."""
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from .console import make_console
+    from .console import make_console, print_indented
 
     console = make_console(out, color=view.color, width=view.width)
     for line in quiz_text(sheet, view):
-        body = line.lstrip(" ")
-        if body == line:  # a title: the student, a question
-            console.print(Text(line, style="bold" if line else ""))
-        else:
-            console.print(Padding(Text(body), (0, 0, 0, len(line) - len(body)), expand=False))
+        # a title (the student, a question) in bold; the rest under its indent
+        print_indented(console, [line], style="bold" if line and not line.startswith(" ") else "")

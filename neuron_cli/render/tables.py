@@ -106,7 +106,7 @@ def gradient_table(layer_pass: LayerPass, view: View, title: str, width: int) ->
         layer_pass,
         view,
         title + message("gradient of each neuron's output", view),
-        ("d out/d w", "d out/d x"),
+        (message("d out/d w", view), message("d out/d x", view)),
         lambda j, i: [gradient.dw[j, i], gradient.dx[j, i]],
         width,
     )

@@ -48,7 +48,14 @@ def verdict_csv(verdict: Verdict, view: View, out: IO[str]) -> None:
 
 
 def rule_words(verdict: Verdict, view: View) -> str:
-    """The tolerance a person reads: the default rule, or the option that replaced it."""
+    """The tolerance a person reads: the default rule, or the option that replaced it, and --min-decimals."""
+    words = _rule(verdict, view)
+    if verdict.tolerance.min_decimals is None:
+        return words
+    return message("{rule} and at least {count} decimal places", view, rule=words, count=verdict.tolerance.min_decimals)
+
+
+def _rule(verdict: Verdict, view: View) -> str:
     tolerance = verdict.tolerance
     if tolerance.rule != "written":
         return {"absolute": "--tol", "relative": "--rtol", "significant": "--sig"}[tolerance.rule]

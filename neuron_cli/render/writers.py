@@ -48,15 +48,14 @@ def _explanation(result: Any, view: View) -> str:
 
 def pass_table(result: Any, view: View, out: IO[str]) -> None:
     if view.explain:
-        from rich.padding import Padding
-        from rich.text import Text
+        from .console import print_indented
+        from .explain import folded
 
-        # On a terminal the lines wrap between words (a number never breaks), each continued under its indent.
+        # On a terminal a line too long is cut at its clauses (;) and before its = signs, each continued under
+        # its indent; Rich wraps between words only what still does not fit (a number never breaks).
         console = console_for(view, out)
         text = (f"# {view.title}\n" if view.title else "") + _explanation(result, view)
-        for line in text.splitlines():
-            body = line.lstrip(" ")
-            console.print(Padding(Text(body), (0, 0, 0, len(line) - len(body)), expand=False))
+        print_indented(console, [part for whole in text.splitlines() for part in folded(whole, console.width)])
         return
     from .tables import render_table
 

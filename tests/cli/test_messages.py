@@ -12,7 +12,9 @@ from neuron_cli import i18n as messages
 from neuron_cli.cli.app import make_app
 from neuron_cli.cli.help import key, paragraphs
 from neuron_cli.i18n import catalog
+from neuron_cli.io.files import JSON_REASONS
 from neuron_cli.nn.activations import REGISTRY
+from neuron_cli.nn.losses import REGISTRY as LOSSES
 
 TRANSLATIONS = {key: value for key, value in catalog.read_po().items() if key}
 
@@ -40,7 +42,7 @@ def source_keys():
     return keys
 
 
-PROSE = re.compile(r"\b(where|general|default|summing|chosen|approximate|derivative of|the|so that)\b")
+PROSE = re.compile(r"\b(where|general|default|summing|chosen|approximate|derivative of|the|so that|clipped|outputs)\b")
 
 
 def registry_keys():
@@ -51,6 +53,7 @@ def registry_keys():
         # a formula or range with words in it is read in the reader's language; pure math is not translated
         shown = (activation.formula, activation.derivative_formula, activation.output_range)
         keys.update(text for text in shown if PROSE.search(text))
+    keys.update(loss.formula for loss in LOSSES if PROSE.search(loss.formula))
     return keys - {""}
 
 
@@ -73,7 +76,7 @@ def help_keys():
 
 
 def all_keys():
-    return source_keys() | registry_keys() | help_keys() | set(messages.EXTRA_KEYS)
+    return source_keys() | registry_keys() | help_keys() | set(messages.EXTRA_KEYS) | set(JSON_REASONS)
 
 
 def test_every_message_has_its_korean():
@@ -86,7 +89,8 @@ def test_every_translation_keeps_its_placeholders():
 
     for english, korean in TRANSLATIONS.items():
         names = {field for _, field, _, _ in string.Formatter().parse(english) if field}
-        kept = {field.split("|")[0] for _, field, _, _ in string.Formatter().parse(korean) if field}
+        unmarked = re.sub(r"\|[가-힣]+\}", "}", korean)  # {name|은} and {name!r|으로}: the particle is no field
+        kept = {field for _, field, _, _ in string.Formatter().parse(unmarked) if field}
         assert kept <= names, (english, korean)
         # a placeholder may be left out only where it is English grammar (a plural s)
         # ... or click's English type name ("a valid float"), which Korean says as 수
@@ -139,3 +143,29 @@ def test_a_particle_follows_how_its_word_is_read(word, particle, shown):
 
     assert word + attach(word, particle) == shown
     assert messages.message("{w|" + particle + "} .", "ko", w=word) == shown + " ."
+
+
+def test_a_click_sentence_with_a_marked_particle_is_translated_not_crashed(monkeypatch):
+    """A catalogue sentence for Click's English may mark a particle ({value|는}); one that does not fit the
+    English it matched leaves that English as it was rather than ending in a KeyError."""
+
+    class Catalogue:
+        def __init__(self, korean):
+            self.korean = korean
+
+        def gettext(self, text):
+            return self.korean.get(text, text)
+
+    sentence = "{value} is not in the range {range}."
+    monkeypatch.setattr(messages, "_korean", lambda: Catalogue({sentence: "{value|는} {range} 범위 밖입니다."}))
+    assert messages.translate_sentence("'XOR' is not in the range 0<=x<=1.", "ko") == "'XOR'는 0<=x<=1 범위 밖입니다."
+    monkeypatch.setattr(messages, "_korean", lambda: Catalogue({sentence: "{unknown} 범위 밖"}))
+    english = "5 is not in the range 0<=x<=1."
+    assert messages.translate_sentence(english, "ko") == english
+
+
+@pytest.mark.parametrize(("gate", "particle"), [("OR", "는"), ("AND", "는"), ("XOR", "는"), ("NAND", "는")])
+def test_gate_names_take_the_particle_of_their_reading(gate, particle):
+    from neuron_cli.i18n.josa import attach
+
+    assert attach(gate, "은") == particle

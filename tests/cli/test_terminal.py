@@ -83,7 +83,8 @@ def test_formulas_wrap_between_words_never_inside_one(columns):
     words = set(re.sub(r"[│┃]", " ", shown).split())
     for activation in REGISTRY:
         for word in activation.formula.split():
-            assert word in words or "|" in word, (activation.name, word)
+            # a formula's clauses (a; in general b) may stand on lines of their own, without the ;
+            assert word in words or word.rstrip(";") in words or "|" in word, (activation.name, word)
 
 
 @pytest.mark.parametrize("columns", [80, 40])

@@ -119,8 +119,10 @@ def bind(activation: Activation, given: Mapping[str, Value]) -> ActivationSpec:
     """Check the parameters given against the activation's own and fill in the defaults."""
     known = {param.name: param for param in activation.params}
     for key in given:
+        if key not in known and not known:
+            raise NeuronError("{name} has no parameters: give it by its name alone", name=activation.name)
         if key not in known:
-            offered = ", ".join(known) if known else "none"
+            offered = ", ".join(known)
             raise NeuronError(
                 "{name} has no parameter {key} (its parameters: {offered})",
                 name=activation.name,
