@@ -82,6 +82,17 @@ def _translate_click_words() -> None:
         return option
 
     core.Command.get_help_option = help_option
+    typer_core = importlib.import_module("typer.core")
+    metavar = typer_core.TyperArgument.make_metavar
+    if not getattr(metavar, "plain", False):
+
+        def plain_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:
+            """A required argument as the usage line of every manual writes it (FILE), not Typer's {FILE}."""
+            shown = metavar(self, ctx, usage=usage)
+            return shown[1:-1] if shown.startswith("{") and shown.endswith("}") else shown
+
+        plain_metavar.plain = True  # type: ignore[attr-defined]
+        typer_core.TyperArgument.make_metavar = plain_metavar
     formatting = importlib.import_module("typer._click.formatting")
     _narrow_help(formatting.HelpFormatter)
     describe = types._NumberRangeBase._describe_range

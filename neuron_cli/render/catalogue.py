@@ -78,10 +78,10 @@ def list_table(activations: list[Activation], view: View, out: IO[str]) -> None:
     )
     if console.width < WIDE_CATALOGUE:
         for a in activations:
-            acts = message("layer" if a.layerwise else "neuron", view)
+            acts = message("on the whole layer" if a.layerwise else "on each neuron", view)
             aliases = f" ({message('also', view)}: {', '.join(a.aliases)})" if a.aliases else ""
             shown = f"  {message(a.output_range, view)}, {acts}{aliases}"
-            console.print(Text(a.name, style="bold") + Text(shown))
+            print_indented(console, [Text.assemble((a.name, "bold"), shown)], hang=4)
             # a formula of several clauses (a; in general b) a line each, a long one continued two columns in
             clauses = f"f(z) = {message(a.formula, view)}".split("; ")
             print_indented(console, ["    " + clause for clause in clauses], hang=2)

@@ -12,6 +12,7 @@ from .view import TABLE_DIGITS, View
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.text import Text
 
 
 PIPED_WIDTH = 160
@@ -192,15 +193,17 @@ def _table(
     return headed(heading, table, "\n".join(notes) or None)
 
 
-def print_indented(console: Console, lines: list[str], style: str = "", hang: int = 0) -> None:
+def print_indented(console: Console, lines: list[str] | list[Text], style: str = "", hang: int = 0) -> None:
     """Lines of text on a terminal: each broken between words where it does not fit, its later lines under its
     own indent (`hang` columns further), never a space left at an end."""
     from rich.text import Text
 
     for line in lines:
-        body = line.lstrip(" ")
-        indent = len(line) - len(body)
-        pieces = Text(body, style=style).wrap(console, max(console.width - indent - hang, 8)) if body else [Text()]
+        text = line if isinstance(line, Text) else Text(line, style=style)
+        body = text.plain.lstrip(" ")
+        indent = len(text.plain) - len(body)
+        text = text[indent:]
+        pieces = text.wrap(console, max(console.width - indent - hang, 8)) if body else [Text()]
         for k, piece in enumerate(pieces):
             piece.rstrip()
             console.print(Text(" " * (indent + (hang if k else 0))) + piece, soft_wrap=True)

@@ -96,7 +96,7 @@ def training_table(part: TrainingPart, view: View, out: IO[str]) -> None:
         if accuracy:
             row.append(float(epoch.accuracy) if epoch.accuracy is not None else "")
         if mistakes:
-            row.append(str(epoch.mistakes))
+            row.append(float(epoch.mistakes))  # a count, right-aligned as the numbers beside it
         rows.append(row)
     shown = len(part.epochs)
     total = part.ran

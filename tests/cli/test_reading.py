@@ -68,7 +68,7 @@ def test_broken_json_says_where_in_the_reader_s_language(tmp_path):
     model = tmp_path / "bad.json"
     model.write_text('{"layers": [}')
     run = run_here("inspect", str(model), env=KO)
-    assert run.code == 2 and "1행 13열: 값이 있어야 합니다" in run.err
+    assert run.code == 2 and "1번째 줄 13번째 글자: 값이 있어야 합니다" in run.err
 
 
 def test_an_activation_without_parameters_says_so():
