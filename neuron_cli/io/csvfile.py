@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
@@ -149,31 +150,66 @@ _record = tuple.__new__  # a Record made in C: _record(Record, (line, fields, No
 
 
 def _records(runs: Iterator[str], dialect: Dialect, first_line: int) -> Iterator[Record]:
-    """Each record with its first line's number; a record that cannot be read (bad quoting, bytes not of the
-    encoding) comes with its reason, and the records after it are read on. A run of lines without a quote, a
-    foreign byte or a lone CR is split as it is (the common case, quickly); any other goes through Python's CSV
-    reader, and a quoted record a run leaves open is read again with the next run."""
+    """Each record with its first line's number (a chain of each run's list of records: a reader that takes
+    them a block at a time, with itertools.islice, never runs Python code for one)."""
+    return itertools.chain.from_iterable(_record_runs(runs, dialect, first_line))
+
+
+def _record_runs(runs: Iterator[str], dialect: Dialect, first_line: int) -> Iterator[list[Record]]:
+    """The records of each run of lines, with their first line's number; a record that cannot be read (bad
+    quoting, bytes not of the encoding) comes with its reason, and the records after it are read on. A run of
+    lines without a quote, a foreign byte or a lone CR is split as it is (the common case, quickly; in one list
+    where no line of it is blank); any other goes through Python's CSV reader, and a quoted record a run leaves
+    open is read again with the next run."""
     number, carried = first_line, list[str]()  # the next line's number; the lines of a record left open
     delimiter, width = dialect.delimiter, [0]  # width: the first record's (the header's) number of fields
     for run in runs:
         plain = run.replace("\r\n", "\n") if "\r" in run else run
-        if not carried and '"' not in plain and "\r" not in plain and not _SURROGATE.search(plain):
+        foreign = not plain.isascii() and _SURROGATE.search(plain)  # isascii: at once, from how str is stored
+        if not carried and '"' not in plain and "\r" not in plain and not foreign:
             lines = plain.split("\n")
             if not lines[-1]:
                 lines.pop()  # the run's last line end
+            starts = {line[:1] for line in lines}  # no line that starts blank (or with a delimiter): none is blank
+            if lines and not any(start == delimiter or not start.strip() for start in starts):
+                width[0] = width[0] or len(lines[0].split(delimiter))
+                yield _split(lines, delimiter, number)
+                number += len(lines)
+                continue
+            found = []
             for line in lines:
                 fields = line.split(delimiter)
                 if fields[0].strip() or any(field.strip() for field in fields):
                     width[0] = width[0] or len(fields)
-                    yield _record(Record, (number, fields, None))
+                    found.append(_record(Record, (number, fields, None)))
                 number += 1
+            yield found
             continue
         lines = carried + [line for line in _LINE.findall(run) if line]
         first = number - len(carried)
-        carried = yield from _read_csv(lines, first, dialect, width, last=False)
+        reading = _read_csv(lines, first, dialect, width, last=False)
+        found = []
+        try:
+            while True:
+                found.append(next(reading))
+        except StopIteration as end:
+            carried = end.value
+        yield found
         number = first + len(lines)
     if carried:
-        yield from _read_csv(carried, number - len(carried), dialect, width, last=True)
+        yield list(_read_csv(carried, number - len(carried), dialect, width, last=True))
+
+
+def _split(lines: list[str], delimiter: str, number: int) -> list[Record]:
+    """Lines without quotes or blanks as records, numbered from `number`. Where every line has as many fields,
+    the whole text is split at once and cut into rows (a row's fields are then a slice, not a split)."""
+    counts = set(map(str.count, lines, itertools.repeat(delimiter)))
+    if len(counts) != 1:
+        return [_record(Record, (n, line.split(delimiter), None)) for n, line in enumerate(lines, number)]
+    width = counts.pop() + 1
+    cells = delimiter.join(lines).split(delimiter)
+    rows = [cells[k : k + width] for k in range(0, len(cells), width)]
+    return list(map(_record, itertools.repeat(Record), zip(itertools.count(number), rows, itertools.repeat(None))))
 
 
 def _read_csv(
@@ -253,6 +289,25 @@ def unescaped_id(text: str) -> str:
     sheet `neuron quiz` made gives back is the one its numbers were drawn for."""
     text = text.strip()
     return text[1:] if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START) else text
+
+
+def write_columns(out: IO[str], columns: list[list[str]]) -> None:
+    """CSV rows given a column at a time, as write_rows writes them: a column none of whose cells needs quotes
+    (no delimiter, quote or line end) is joined as it is; only a column with such a cell goes cell by cell."""
+    if not columns or not columns[0]:
+        return
+    shown = [
+        column if not _NEEDS_QUOTES.search("\x00".join(column)) else list(map(_quoted, column)) for column in columns
+    ]
+    out.write("\n".join(map(",".join, zip(*shown))) + "\n")
+
+
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
+def _quoted(cell: str) -> str:
+    """A cell as Python's CSV writer (minimal quoting) writes it, a CR quoted too."""
+    return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
 
 
 def write_rows(out: IO[str], rows: Iterable[Iterable[Any]]) -> None:

@@ -84,7 +84,9 @@ def digits_written(values: Array, exponents: Array) -> Array:
     """significant_digits of each answer at once, from its value and the place of its last written digit: from
     the first nonzero digit (10 ** floor(log10 |v|)) down to that place. 0 for a written 0."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        leading = np.floor(np.log10(np.abs(values)))
+        size = np.abs(values)
+        leading = np.floor(np.log10(size))
+        leading -= 10.0**leading > size  # log10 rounds up just below a power of ten: 999999.999999999 is 1e5.99..
         digits = np.where((values != 0) & np.isfinite(values), leading - exponents + 1, 0)
     return np.maximum(digits, 0).astype(np.int64)
 

@@ -9,7 +9,7 @@ import re
 from typing import IO, Any
 
 from ..i18n import describe, message, plural
-from ..io.csvfile import spreadsheet_safe, write_rows
+from ..io.csvfile import spreadsheet_safe, write_columns, write_rows
 from .numbers import format_number, json_number
 from .verdicts import hint_words
 from .view import TABLE_DIGITS, View
@@ -195,7 +195,7 @@ def answers_csv(part: Any, view: View, out: IO[str]) -> None:
         columns += [list(map(spreadsheet_safe, marks.answers[k])), _numbers(marks.correct[k])]
         columns.append(marks.graded[k].verdicts)
     columns.append([spreadsheet_safe(reason(part, r, view)) if marks.reasons[r] else "" for r in range(rows)])
-    write_rows(out, zip(*columns))
+    write_columns(out, columns)
 
 
 def _numbers(values: list[float]) -> list[str]:
@@ -243,7 +243,7 @@ def answers_table(part: Any, view: View, out: IO[str]) -> None:
                     word += f" {format_number(marks.correct[k][r], 6)}"
                 row.append((word, VERDICT_STYLES[verdict]))
             row += [
-                format_number(marks.scores[r], 6),
+                float(marks.scores[r]),
                 (message(marks.verdicts[r], view), VERDICT_STYLES[marks.verdicts[r]]),
             ]
             rows.append(row)

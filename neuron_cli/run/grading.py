@@ -6,6 +6,7 @@ rows. A teacher's sheet in a regular file may be graded by two processes taking 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
@@ -182,14 +183,8 @@ def _check_given(layout: Layout, request: GradeRequest, line: int) -> None:
 
 
 def _blocks(rows: Iterator[Record], layout: Layout, request: GradeRequest) -> Iterator[Marks]:
-    """The sheet's rows marked, BLOCK_ROWS at a time."""
-    block: list[tuple[int, list[str], NeuronError | None]] = []
-    for record in rows:
-        block.append((record.line, record.fields, record.problem))
-        if len(block) == BLOCK_ROWS:
-            yield mark(layout, block, request)
-            block = []
-    if block:
+    """The sheet's rows marked, BLOCK_ROWS at a time (a Record is the tuple (line, fields, problem) mark reads)."""
+    while block := list(itertools.islice(rows, BLOCK_ROWS)):
         yield mark(layout, block, request)
 
 

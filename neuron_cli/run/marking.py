@@ -5,6 +5,7 @@ the running tally a summary is made of. Shared by a teacher's own sheet and a cl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +127,7 @@ class Marks:
         return len(self.lines)
 
 
-def mark(layout: Layout, block: list[tuple[int, list[str], NeuronError | None]], context: Any) -> Marks:
+def mark(layout: Layout, block: Sequence[tuple[int, list[str], NeuronError | None]], context: Any) -> Marks:
     """Grade a block of records: (line, fields, the reason it cannot be read or None). `context` gives what the
     sheet does not say for itself (inputs, targets, the step's loss and rate, decimal commas)."""
     rows, reasons = _readable(layout, block)
@@ -156,7 +157,7 @@ def mark(layout: Layout, block: list[tuple[int, list[str], NeuronError | None]],
     return marks
 
 
-def _readable(layout: Layout, block: list) -> tuple[list[list[str]], list[NeuronError | None]]:
+def _readable(layout: Layout, block: Sequence) -> tuple[list[list[str]], list[NeuronError | None]]:
     """Each record's cells, as many as the header names, and the reason it cannot be read (None where it can):
     the wrong number of cells, no student id, or its own (bad quoting, bytes not of the encoding)."""
     width, student = len(layout.headers), layout.student
@@ -179,7 +180,7 @@ def _readable(layout: Layout, block: list) -> tuple[list[list[str]], list[Neuron
 
 
 def _truths(
-    layout: Layout, rows: list[list[str]], reasons: list, block: list, context: Any
+    layout: Layout, rows: list[list[str]], reasons: list, block: Sequence, context: Any
 ) -> list[tuple[Array, Array]]:
     """The true value of every answer column, for every row, and its noise scale; nan for a row that cannot be
     read."""
@@ -188,7 +189,7 @@ def _truths(
     return _teacher_truths(layout, rows, reasons, block, context)
 
 
-def _teacher_truths(layout: Layout, rows: list[list[str]], reasons: list, block: list, context: Any) -> list:
+def _teacher_truths(layout: Layout, rows: list[list[str]], reasons: list, block: Sequence, context: Any) -> list:
     """A teacher's sheet: one forward pass (and each row's own step) for every row that can be read."""
     from ..io.sheets import numbers_of
 

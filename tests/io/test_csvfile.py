@@ -4,6 +4,8 @@ ending a line and nothing else, a record that cannot be read kept with its reaso
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from neuron_cli.errors import NeuronError
 from neuron_cli.io import csvfile
@@ -116,3 +118,19 @@ def test_a_stray_quote_loses_its_own_row_only_however_many_rows_follow():
     assert len(read_rows) == 5002 and read_rows[-1] == (5002, ["s4999", "4999"], None)
     quoted = read(b'a,b\n"two\nlines",1\n3,4\n')[1]  # a quoted field over two lines, as wide as the header
     assert quoted[1] == (2, ["two\nlines", "1"], None) and quoted[2] == (4, ["3", "4"], None)
+
+
+@given(
+    st.lists(
+        st.lists(st.text(alphabet=st.sampled_from('ab,"\r\n é=@'), max_size=6), min_size=3, max_size=3),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_columns_are_written_as_rows_are(rows):
+    from neuron_cli.io.csvfile import write_columns, write_rows
+
+    by_rows, by_columns = io.StringIO(), io.StringIO()
+    write_rows(by_rows, rows)
+    write_columns(by_columns, [list(column) for column in zip(*rows)])
+    assert by_columns.getvalue() == by_rows.getvalue()

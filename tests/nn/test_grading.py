@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from neuron_cli.nn.grading import (
@@ -143,6 +143,7 @@ def test_a_column_at_once_is_each_cell_alone():
     .map(str)
     | st.from_regex(r"\A-?[0-9]{1,6}(\.[0-9]{1,6})?[eE][+-]?[0-9]{1,2}\Z")
 )
+@example("999999.999999999")  # log10 of it rounds to 6.0
 def test_digits_counted_at_once_are_those_of_the_written_text(text):
     # the vectorised count (from value and exponent) agrees with reading the digits off the text
     from neuron_cli.nn.grading import digits_written, significant_digits, written_exponent
