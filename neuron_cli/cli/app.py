@@ -16,7 +16,7 @@ except ImportError:  # pragma: no cover - an older Typer, on the real click
 from .. import __version__
 from ..errors import INTERRUPTED, SUCCESS, USAGE
 from ..i18n import message, translate_sentence
-from . import activations, check, compute, diagram, inspect, plot, quiz, train, truth_table
+from . import activations, check, compute, diagram, inspect, play, plot, quiz, train, truth_table
 from . import params as p
 from .edge import cannot_write, finish, quiet_stdout, report
 
@@ -32,7 +32,7 @@ HELP = """What an artificial neuron, a layer and a stack of layers compute, step
       neuron plot sigmoid --at 0.5
       neuron activations gelu
     """
-COMMANDS = (compute, check, truth_table, plot, diagram, activations, train, quiz, inspect)  # the order of --help
+COMMANDS = (compute, check, truth_table, plot, diagram, activations, train, quiz, inspect, play)  # the order of --help
 
 
 def version_callback(shown: bool) -> None:

@@ -38,6 +38,14 @@ def build_network(given: dict[str, Any]) -> Network:
     return network.astype(np.float32) if value(given, "dtype") == "float32" else network
 
 
+def check_step_options(given: dict[str, Any]) -> None:
+    """--lr and --loss shape the step --target asks for: without --target they are refused, and --lr is finite."""
+    target = given.get("target")
+    refuse_unused(**{"--lr": (given.get("lr") is not None and target is None, "--target")})
+    refuse_unused(**{"--loss": (given.get("loss") is not None and target is None, "--target")})
+    check_finite(given.get("lr"), "--lr")
+
+
 def refuse_layers_beside_model(w: list[str] | None, b: str | None, a: str | None) -> None:
     """--model brings its own layers: -w, -b or -a beside it would be ignored, so they are refused."""
     given = [name for name, part in (("-w", w), ("-b", b), ("-a", a)) if part is not None]

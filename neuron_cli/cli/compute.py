@@ -13,12 +13,11 @@ from ..run.compute import compute
 from ..run.requests import ComputeRequest, Saving, Step
 from .build import (
     build_network,
-    check_finite,
+    check_step_options,
     chosen_format,
     make_view,
     refuse_plot,
     refuse_same_file,
-    refuse_unused,
     value,
 )
 from .edge import Outcome, report
@@ -39,9 +38,7 @@ HELP = """Compute a neuron, a layer or a stack of layers on one input row or a s
 def request(given: dict[str, Any], lang: str, split: bool = False) -> ComputeRequest:
     """The request the options make; what they cannot mean together is refused before any work."""
     target = given.get("target")
-    refuse_unused(**{"--lr": (given.get("lr") is not None and target is None, "--target")})
-    refuse_unused(**{"--loss": (given.get("loss") is not None and target is None, "--target")})
-    check_finite(given.get("lr"), "--lr")
+    check_step_options(given)
     chosen = chosen_format(given)
     view = make_view(given, lang, grad=bool(given.get("grad")), explain=bool(given.get("explain")))
     refuse_plot(bool(given.get("plot")), chosen)

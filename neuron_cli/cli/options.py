@@ -209,6 +209,16 @@ STUDENTS = Spec(
 )
 
 
+# ---------------------------------------------------------------- play
+PLAY_STEP = Spec("step", ("--step",), "How much + and - change a number. Default 0.1.", "S", float)
+PLAY_SAVE = Spec(
+    "save_model",
+    ("--save-model",),
+    "On leaving, write the model as last shown (by its name: .keras, .h5, .toml, else JSON).",
+    "PATH",
+)
+
+
 def format_spec(formats: list[str]) -> Spec:
     """--format, offering exactly the formats a command's results have writers for."""
     return Spec("format", ("--format", "-f"), FORMATS_HELP, choices=tuple(formats))

@@ -116,6 +116,8 @@ Plot = Annotated[bool, option(o.PLOT)]
 SaveSvg = Annotated[str | None, option(o.SAVE_SVG)]
 SaveHtml = Annotated[str | None, option(o.SAVE_HTML)]
 SaveModel = Annotated[str | None, option(o.SAVE_MODEL)]
+PlayStep = Annotated[float | None, option(o.PLAY_STEP)]
+PlaySave = Annotated[str | None, option(o.PLAY_SAVE)]
 Header = Annotated[bool | None, option(o.HEADER)]
 
 # ---------------------------------------------------------------- check

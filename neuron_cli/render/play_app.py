@@ -1,0 +1,295 @@
+"""The screen of `neuron play` (Textual): the Playground (render/play_state.py) drawn as fields and tables that
+follow every key, an activation's curve with z marked, and a line of keys. Imported by that command alone."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ..i18n import message
+from ..nn.layers import NetworkPass
+from ..nn.learning import TrainingStep
+from .numbers import format_number, full_number
+from .play_state import Field, Playground
+from .plot import Mark, curve, range_around
+
+DIGITS = 5  # significant digits on the screen; the command line on leaving has every digit
+FOCUSED, EDITABLE = "reverse bold", "underline"
+BRAILLE = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # the dot of (row, column) in a cell's 4x2
+
+
+def n(value: float) -> str:
+    return format_number(float(value), DIGITS)
+
+
+class Board:
+    """The playground as Rich renderables, in the language `lang`, `base` the first number of x1, w1, n1."""
+
+    def __init__(self, play: Playground, lang: str, base: int = 1) -> None:
+        self.play, self.lang, self.base = play, lang, base
+
+    def say(self, text: str, **values: Any) -> str:
+        return message(text, self.lang, **values)
+
+    def cell(self, field: Field) -> Text:
+        """A field as it stands: its value, or what is being typed into it (with a cursor)."""
+        play = self.play
+        focused = play.field == field
+        if field.kind == "a":
+            shown = play.layers[field.layer].activation.label
+        else:
+            shown = (play.typed + "▏") if focused and play.typed else n(play.value(field))
+        return Text(shown, style=FOCUSED if focused else EDITABLE)
+
+    def body(self) -> RenderableType:
+        play, parts = self.play, list[RenderableType]()
+        result = play.forward()
+        step = play.learning()
+        inputs = Text(self.say("inputs") + "  ")
+        for i in range(len(play.inputs)):
+            inputs.append(f"x{i + self.base} ")
+            inputs.append_text(self.cell(Field("x", index=i)))
+            inputs.append("  ")
+        parts.append(inputs)
+        for k, layer_pass in enumerate(result.passes):
+            parts += self.layer(k, layer_pass, step)
+        parts.append(self.curve(result))
+        parts += self.ending(result, step)
+        return Group(*parts)
+
+    def layer(self, k: int, layer_pass: Any, step: TrainingStep | None) -> list[RenderableType]:
+        layer = layer_pass.layer
+        heading = Text(self.say("layer {number}", number=k + 1) + ": f = ", style="bold")
+        heading.append_text(self.cell(Field("a", k)))
+        heading.append("  (a)", style="dim")
+        table = Table(box=None, padding=(0, 1), pad_edge=False, show_edge=False, header_style="bold")
+        table.add_column(self.say("neuron"))
+        for i in range(layer.input_size):
+            table.add_column(f"w{i + self.base}", justify="right")
+        table.add_column("b", justify="right")
+        for name in (self.say("sum"), "z", "f(z)"):
+            table.add_column(name, justify="right")
+        update = step.updates[k] if step is not None else None
+        for j in range(layer.neurons):
+            weights = [self.cell(Field("w", k, j, i)) for i in range(layer.input_size)]
+            bias = self.cell(Field("b", k, j)) if layer.use_bias else Text("-")
+            computed = (layer_pass.weighted_sums[j], layer_pass.z[j], layer_pass.values[j])
+            table.add_row(f"n{j + self.base}", *weights, bias, *map(n, computed))
+            table.add_row(Text("  x*w", style="dim"), *(Text(n(p), style="dim") for p in layer_pass.products[j]))
+            if update is not None:
+                changes = [*(update.weights[j] - layer.weights[j]), update.bias[j] - layer.bias[j]]
+                table.add_row(Text("  " + self.say("step"), style="cyan"), *(_signed(c) for c in changes))
+        shown: list[RenderableType] = [heading, table]
+        if layer.activation.layerwise:
+            shown.append(Text(self.say("outputs") + ": " + ", ".join(map(n, layer_pass.outputs))))
+        return shown
+
+    def curve(self, result: NetworkPass) -> RenderableType:
+        """The activation of the layer in focus, with the z of each of its neurons marked (the focused one
+        brightest)."""
+        field = self.play.field
+        k = field.layer if field.kind != "x" else 0
+        layer_pass = result.passes[k]
+        spec = layer_pass.layer.activation
+        marks = [Mark(float(z), f"n{j + self.base}") for j, z in enumerate(layer_pass.z)]
+        chosen = field.neuron if field.kind in ("w", "b") else None
+        return sketch(spec, marks, chosen, self.say("layer {number}", number=k + 1))
+
+    def ending(self, result: NetworkPass, step: TrainingStep | None) -> list[RenderableType]:
+        outputs = ", ".join(f"y{k + self.base} = {n(y)}" for k, y in enumerate(result.outputs))
+        lines: list[RenderableType] = [Text(self.say("outputs") + ": " + outputs, style="bold")]
+        training = self.play.training
+        if step is not None and training is not None:
+            targets = ", ".join(map(n, training.targets))
+            lines.append(
+                Text(
+                    self.say(
+                        "loss {loss} = {value}, targets {targets}; g: the step shown (learning rate {rate})",
+                        loss=training.loss,
+                        value=n(float(step.loss)),
+                        targets=targets,
+                        rate=n(training.rate),
+                    )
+                )
+            )
+        return lines
+
+
+def _signed(change: float) -> Text:
+    text = format_number(float(change), 4)
+    return Text(text if text.startswith("-") else "+" + text, style="cyan")
+
+
+def sketch(spec: Any, marks: list[Mark], chosen: int | None, title: str, width: int = 48, height: int = 4) -> Text:
+    """The activation drawn in braille over the z range around the marks, each neuron's z a dot (the chosen
+    one's labelled), the output's range at the left, z's range beneath."""
+    start, stop = range_around(spec, marks)
+    z = np.linspace(start, stop, 2 * width)
+    values, _ = curve(spec, z)
+    marked = [(mark, float(curve(spec, np.array([mark.z]))[0][0])) for mark in marks]
+    finite = [v for v in [*values.tolist(), *(y for _, y in marked)] if np.isfinite(v)]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    high = high if high > low else low + 1.0
+    cells = [[0] * width for _ in range(height)]
+    for column, value in enumerate(values):
+        if np.isfinite(value):
+            row = round((high - value) / (high - low) * (4 * height - 1))
+            cells[row // 4][column // 2] |= BRAILLE[row % 4][column % 2]
+    lines = [[chr(0x2800 + bits) if bits else " " for bits in row] for row in cells]
+    for number, (mark, value) in enumerate(marked):
+        if start <= mark.z <= stop and np.isfinite(value):
+            column = min(width - 1, int((mark.z - start) / (stop - start) * width))
+            row = min(height - 1, int((high - value) / (high - low) * height))
+            lines[row][column] = "●" if number == chosen or chosen is None else "•"
+    left = [format_number(high, 3)] + [""] * (height - 2) + [format_number(low, 3)]
+    pad = max(map(len, left))
+    text = Text(f"{title}: f(z)", style="bold")
+    if chosen is not None and chosen < len(marks):
+        text.append(f"   ● {marks[chosen].label}: z = {n(marks[chosen].z)}", style="bold yellow")
+    text.append("\n")
+    for label, line in zip(left, lines):
+        text.append(label.rjust(pad) + " ┤")
+        for character in line:
+            text.append(character, style="bold yellow" if character in "●•" else "")
+        text.append("\n")
+    text.append(" " * pad + "  " + n(start).ljust(width - len(n(stop))) + n(stop) + "  z")
+    return text
+
+
+class PlayApp(App[str]):
+    """The playground on the terminal; on leaving, its result is the `neuron compute` command line."""
+
+    CSS = """
+    #body { height: 1fr; overflow-x: auto; }
+
+    #keys { dock: bottom; height: auto; background: $panel; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("tab", "move(1)", show=False, priority=True),
+        Binding("shift+tab", "move(-1)", show=False, priority=True),
+        Binding("ctrl+c", "leave", show=False, priority=True),
+    ]
+
+    def __init__(self, play: Playground, lang: str, base: int = 1) -> None:
+        super().__init__()
+        self.play, self.lang, self.base = play, lang, base
+        self.problem, self.helping = "", False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="body"):
+            yield Static(id="screen")
+        yield Static(id="keys")
+
+    def on_mount(self) -> None:
+        self.refresh_screen()
+
+    def refresh_screen(self) -> None:
+        from rich.measure import Measurement
+
+        shown = self.help_text() if self.helping else Board(self.play, self.lang, self.base).body()
+        screen = self.query_one("#screen", Static)
+        # as wide as the numbers need (a narrow terminal scrolls sideways rather than cut a number short)
+        natural = Measurement.get(self.console, self.console.options.update_width(10_000), shown).maximum
+        screen.styles.width = natural
+        screen.update(shown)
+        self.query_one("#keys", Static).update(self.keys_text())
+
+    def keys_text(self) -> Text:
+        play, field = self.play, self.play.field
+
+        def say(text: str, **values: Any) -> str:
+            return message(text, self.lang, **values)
+
+        if field.kind == "a":
+            where = say("layer {number}: activation", number=field.layer + 1)
+        else:
+            where = _name(field, self.base) + " = " + full_number(play.value(field))
+        text = Text(where, style="bold")
+        if play.typed:
+            text.append("  " + say("typed: {typed} (Enter sets it, Esc drops it)", typed=play.typed))
+        if self.problem:
+            text.append("  " + self.problem, style="red")
+        text.append("\n" + say("Tab next  +/- change  a activation  g step  ? help  q leave"), style="dim")
+        return text
+
+    def help_text(self) -> Text:
+        return Text(
+            message(
+                "Keys\n\n"
+                "  Tab, Shift+Tab   move between the fields\n"
+                "  + - Up Down      change the number by the step (--step), or the activation\n"
+                "  0-9 . e          type a number; - while typing is its sign; Enter sets it, Esc drops it\n"
+                "  a, A             next or previous activation of the layer in focus\n"
+                "  g                take the gradient step the screen shows (with --target)\n"
+                "  q, Ctrl+C        leave, printing the neuron compute command line of this screen\n"
+                "  Left Right PgUp PgDn  scroll a screen larger than the terminal\n"
+                "  ?                this help, or back\n",
+                self.lang,
+            )
+        )
+
+    def action_move(self, by: int) -> None:
+        self.problem = self.play.enter() or ""
+        if not self.problem:
+            self.play.move(by)
+        self.refresh_screen()
+
+    def action_leave(self) -> None:
+        self.exit(self.play.command_line())
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        self.problem = ""
+        self.press(event.key, event.character or "")
+        self.refresh_screen()
+
+    def press(self, key: str, character: str) -> None:
+        play = self.play
+        if key in ("q", "ctrl+c"):
+            self.action_leave()
+        elif key in ("question_mark",) or character == "?":
+            self.helping = not self.helping
+        elif key == "enter":
+            self.problem = play.enter() or ""
+        elif key == "escape":
+            play.cancel()
+        elif key == "backspace":
+            play.backspace()
+        elif character and play.type(character):
+            return
+        elif key in ("plus", "up") or character == "+":
+            self.problem = play.enter() or ""
+            play.nudge(1)
+        elif key in ("minus", "down") or character == "-":
+            self.problem = play.enter() or ""
+            play.nudge(-1)
+        elif key in SCROLLS:
+            x, y = SCROLLS[key]
+            self.query_one("#body", VerticalScroll).scroll_relative(x=x, y=y, animate=False)
+        elif character == "a":
+            play.cycle(1)
+        elif character == "A":
+            play.cycle(-1)
+        elif character == "g" and not play.take_step():
+            self.problem = message("g takes a step towards --target; give --target to play with one", self.lang)
+
+
+SCROLLS = {"left": (-8, 0), "right": (8, 0), "pageup": (0, -10), "pagedown": (0, 10)}  # a screen larger than it
+
+
+def _name(field: Field, base: int) -> str:
+    if field.kind == "x":
+        return f"x{field.index + base}"
+    if field.kind == "w":
+        return f"w{field.index + base} (n{field.neuron + base}, L{field.layer + 1})"
+    return f"b (n{field.neuron + base}, L{field.layer + 1})"
