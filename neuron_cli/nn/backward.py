@@ -25,15 +25,18 @@ class Chain:
     dx: Array
 
 
-def backward(layers: Sequence[Any], zs: Sequence[Array], upstream: Array) -> Chain:
+def backward(layers: Sequence[Any], zs: Sequence[Array], upstream: Array, to_inputs: bool = True) -> Chain:
     """Backpropagate dL/d(outputs) `upstream` through `layers` (each with `.activation` and `.weights`), whose
     z were `zs`: through each activation (its Jacobian, element by element or layer-wide), then through its
-    weights to the layer before."""
+    weights to the layer before. Without `to_inputs` (training, which changes no input) the first layer's
+    dL/d(inputs) is not worked out: `dx` is then empty."""
     da: list[Array] = []
     dz: list[Array] = []
     with np.errstate(all="ignore"):
-        for layer, z in zip(reversed(layers), reversed(zs)):
+        for depth, (layer, z) in enumerate(zip(reversed(layers), reversed(zs)), start=1):
             da.append(upstream)
             dz.append(layer.activation.backward(z, upstream))
-            upstream = weighted_sums(dz[-1], layer.weights.T)  # sum_j dL/dz_j * w_ji, in the order of j
+            needed = to_inputs or depth < len(layers)
+            # sum_j dL/dz_j * w_ji, in the order of j
+            upstream = weighted_sums(dz[-1], layer.weights.T) if needed else np.zeros(0)
     return Chain(tuple(reversed(da)), tuple(reversed(dz)), upstream)

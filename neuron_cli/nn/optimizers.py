@@ -76,6 +76,7 @@ class Adam(Optimizer):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.momentums: list[Array] = []
         self.velocities: list[Array] = []
+        self._alpha: tuple[int, float] = (0, 0.0)  # (step, its alpha)
 
     def build(self, variables: list[Array]) -> None:
         self.momentums = [np.zeros_like(v) for v in variables]
@@ -83,7 +84,9 @@ class Adam(Optimizer):
 
     def update_step(self, gradient: Array, index: int, variable: Array) -> None:
         step = self.iterations + 1
-        alpha = self.rate * np.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        if self._alpha[0] != step:  # the same for every variable of a step: worked out once
+            self._alpha = (step, self.rate * np.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step))
+        alpha = self._alpha[1]
         m, v = self.momentums[index], self.velocities[index]
         m += (gradient - m) * (1 - self.beta_1)
         v += (np.square(gradient) - v) * (1 - self.beta_2)

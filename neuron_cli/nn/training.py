@@ -81,6 +81,8 @@ class Trainer:
         self.still = still_layers(network)
         # Copies, which the optimizer changes in place: the network given stays as it was.
         self.layers = [replace(layer, weights=layer.weights.copy(), bias=layer.bias.copy()) for layer in network.layers]
+        # Gradient descent changes the layers' arrays in place: one Network of them serves every batch.
+        self._network = None if self.perceptron else Network(tuple(self.layers))
         if not self.perceptron:
             optimizer.build(self._variables())
 
@@ -139,10 +141,9 @@ class Trainer:
     def gradients(self, inputs: Array, targets: Array) -> tuple[float, Array, list[Array]]:
         """The batch's loss (the mean of its rows' losses), its outputs, and the gradient of that mean for each
         variable (in the order of `_variables`)."""
-        network = Network(tuple(self.layers))
-        trace = network.trace(inputs)
+        trace = Network(tuple(self.layers)).trace(inputs) if self._network is None else self._network.trace(inputs)
         losses, slopes = row_losses(self.loss, trace.outputs, targets)
-        chain = backward(self.layers, trace.zs, slopes / len(inputs))
+        chain = backward(self.layers, trace.zs, slopes / len(inputs), to_inputs=False)
         gradients: list[Array] = []
         with np.errstate(all="ignore"):
             for layer, seen, dz in zip(self.layers, trace.inputs, chain.dz):

@@ -298,7 +298,7 @@ REGISTRY: tuple[Activation, ...] = (
         "sigmoid(z) * (1 - sigmoid(z))",
         "(0, 1)",
         lambda z, p: f.sigmoid(z),
-        lambda z, p: f.sigmoid(z) * f.sigmoid(-z),
+        lambda z, p: f.sigmoid_slope(z),
         summary="The logistic function: a smooth firing threshold.",
     ),
     Activation(
