@@ -80,6 +80,29 @@ def measure(command: list[str], path: Path, pipe: bool) -> tuple[float, float]:
         return result
 
 
+WIDTHS = ((16, 200_000), (1024, 3_125))  # neurons, rows: 3.2M output values each, 8 inputs
+
+
+def width_cliff(neuron: list[str], runs: int) -> None:
+    """Time per output value of a layer of 1024 neurons against one of 16 (target: within 1.25x), alternating."""
+    commands, paths = {}, {}
+    for neurons, rows in WIDTHS:
+        paths[neurons] = make_rows(rows, 8)
+        weights_path, _, bias = layer(8, neurons)
+        commands[neurons] = [*neuron, "compute", "-w", f"@{weights_path}", "-b", ",".join(map(str, bias))]
+        commands[neurons] += ["-a", "sigmoid", "--format", "plain"]
+        measure(commands[neurons], paths[neurons], False)  # warm the caches
+    times: dict[int, list[float]] = {neurons: [] for neurons, _ in WIDTHS}
+    for _ in range(runs):
+        for neurons, _ in WIDTHS:
+            times[neurons].append(measure(commands[neurons], paths[neurons], False)[0])
+    per_value = {n: statistics.median(times[n]) / (n * rows) * 1e9 for n, rows in WIDTHS}
+    print(
+        f"per output value: 16 neurons {per_value[16]:.0f} ns, 1024 neurons {per_value[1024]:.0f} ns: "
+        f"{per_value[1024] / per_value[16]:.2f}x (target <= 1.25)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -119,6 +142,8 @@ def main() -> int:
             theirs.append(measure(theirs_command, path, pipe)[0])
         a, b = statistics.median(ours), statistics.median(theirs)
         print(f"{name:<24} {a:>9.3f} {b:>8.3f} {b / a:>7.2f} {max(rss):>13.1f}")
+    if not arguments.only or "width" in arguments.only:
+        width_cliff(neuron, runs)
     if arguments.only:
         return 0
     start = startup.measure(20)

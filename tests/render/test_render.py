@@ -154,3 +154,18 @@ def test_index_base_zero_numbers_from_zero_for_a_person_only():
         ]["input"]
         == 1
     )  # machine formats are unchanged
+
+
+@pytest.mark.parametrize("columns", [1, 2, 16, 64, 1024])
+def test_rows_written_at_polars_speed_are_repr_s_text(columns):
+    """Every layout of the fast writer (one column, a DataFrame, one flat column for wide rows) writes what
+    repr() writes, small, negative, huge and non-finite values included."""
+    from neuron_cli.render.fast_text import write_rows
+
+    rng = np.random.default_rng(columns)
+    rows = rng.normal(size=(max(4096 // columns + 3, 5), columns)) * 10.0 ** rng.integers(-8, 20, size=(1, columns))
+    rows[1, 0], rows[2, -1], rows[3, columns // 2] = 1e-5, np.inf, -1e-300
+    expected = "".join(",".join(map(repr, row.tolist())) + "\n" for row in rows)
+    shown = write_rows(rows)
+    assert shown is None or shown.rstrip("\n") == expected.rstrip("\n")
+    assert shown is not None or rows.size < 4096
