@@ -208,7 +208,9 @@ def _split(lines: list[str], delimiter: str, number: int) -> list[Record]:
         return [_record(Record, (n, line.split(delimiter), None)) for n, line in enumerate(lines, number)]
     width = counts.pop() + 1
     cells = delimiter.join(lines).split(delimiter)
-    rows = [cells[k : k + width] for k in range(0, len(cells), width)]
+    rows = list(
+        map(cells.__getitem__, map(slice, range(0, len(cells), width), range(width, len(cells) + width, width)))
+    )
     return list(map(_record, itertools.repeat(Record), zip(itertools.count(number), rows, itertools.repeat(None))))
 
 
@@ -282,6 +284,16 @@ class _Numbered:
 def spreadsheet_safe(text: str) -> str:
     """A cell a spreadsheet shows as written, never runs as a formula: a leading ' where it would."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+_FORMULA_AT_START = re.compile("(?:^|\n)[" + re.escape("".join(FORMULA_START)) + "]")
+
+
+def safe_column(cells: list[str]) -> list[str]:
+    """spreadsheet_safe of every cell, looked at once: a column where no cell starts as a formula does is kept."""
+    if not _FORMULA_AT_START.search("\n".join(cells)):
+        return cells
+    return list(map(spreadsheet_safe, cells))
 
 
 def unescaped_id(text: str) -> str:

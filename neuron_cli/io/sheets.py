@@ -17,6 +17,7 @@ from ..errors import NeuronError
 from ..i18n import Phrase
 from ..nn.layers import Network
 from ..nn.numbers import is_number, parse_number
+from . import polars
 from .csvfile import Record, records
 
 Array = np.ndarray
@@ -162,9 +163,11 @@ def numbers_of(
     if not columns:
         return np.zeros((len(block), 0)), [None] * len(block)
     cells = operator.itemgetter(*columns)  # in C: a row's cells (one column: the cell itself; reshaped below)
-    texts = [cells(fields) for _, fields in block]
+    texts = list(map(cells, map(operator.itemgetter(1), block)))
+    flat = texts if len(columns) == 1 else list(itertools.chain.from_iterable(texts))
+    read = polars.floats(flat) if len(flat) >= 4096 else None  # three times float()'s speed, where polars is in
     try:
-        values = np.array(texts, dtype=np.float64).reshape(len(block), len(columns))
+        values = (read if read is not None else np.array(texts, dtype=np.float64)).reshape(len(block), len(columns))
         if np.isfinite(values).all():
             return values, [None] * len(block)
     except ValueError:

@@ -129,13 +129,18 @@ def exact(values: Array, truth: Array, scale: Array | None = None) -> Array:
     return near
 
 
-def grade_column(texts: list[str], truth: Array, tolerance: Tolerance, scale: Array | None = None) -> Graded:
+def grade_column(
+    texts: list[str], truth: Array, tolerance: Tolerance, scale: Array | None = None, read: Array | None = None
+) -> Graded:
     """The verdict of each written answer (stripped) against its true value: missing (blank), invalid (not a
     number, or nan), else exact (pass), fail (wrong at its own places), too_coarse (right at its places but
     with too few digits), or pass. An answer that is not finite is invalid; where the true value is not finite
     (an overflow), only an equal answer could pass, and none can."""
     truth = np.asarray(truth, dtype=np.float64)
-    values, blank = _values(texts)
+    if read is not None:  # the caller read every text already (as float() reads it): none is blank
+        values, blank = read, np.zeros(len(texts), dtype=bool)
+    else:
+        values, blank = _values(texts)
     invalid = ~blank & ~np.isfinite(values)  # not a number, or not finite (inf, 1e999): the contract's invalid
     usable = ~blank & ~invalid
     exponents = np.zeros(len(texts))

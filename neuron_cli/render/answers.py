@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from operator import itemgetter
 from typing import IO, Any
 
+import numpy as np
+
 from ..i18n import describe, message, plural
-from ..io.csvfile import spreadsheet_safe, write_columns, write_rows
+from ..io.csvfile import safe_column, spreadsheet_safe, write_columns, write_rows
+from .fast_text import texts
 from .numbers import format_number, json_number
 from .verdicts import hint_words
 from .view import TABLE_DIGITS, View
@@ -189,18 +193,19 @@ def answers_csv(part: Any, view: View, out: IO[str]) -> None:
     rows = len(marks)
     if not rows:
         return
-    columns = [[spreadsheet_safe(names[j]) for names in marks.names] for j in range(len(layout.names))]
+    columns = [safe_column(list(map(itemgetter(j), marks.names))) for j in range(len(layout.names))]
     columns += [_numbers(marks.scores), [format_number(layout.max_score)] * rows, marks.verdicts]
     for k in range(len(layout.answers)):
-        columns += [list(map(spreadsheet_safe, marks.answers[k])), _numbers(marks.correct[k])]
+        columns += [safe_column(marks.answers[k]), _numbers(marks.correct[k])]
         columns.append(marks.graded[k].verdicts)
     columns.append([spreadsheet_safe(reason(part, r, view)) if marks.reasons[r] else "" for r in range(rows)])
     write_columns(out, columns)
 
 
 def _numbers(values: list[float]) -> list[str]:
-    """Numbers as format_number writes them (every digit), a blank for nan."""
-    return [repr(value + 0.0) if value == value else "" for value in values]
+    """Numbers as format_number writes them (every digit; 0.0, never -0.0), a blank for nan."""
+    fast = texts(np.asarray(values, dtype=np.float64) + 0.0)
+    return fast if fast is not None else [repr(value + 0.0) if value == value else "" for value in values]
 
 
 def answers_plain(part: Any, view: View, out: IO[str]) -> None:

@@ -90,3 +90,20 @@ def write_rows(rows: Array) -> str | None:
     for index in np.flatnonzero(risky).tolist():
         lines[index] = ",".join(map(repr, rows[index].tolist()))
     return "\n".join(lines)
+
+
+def texts(values: Array) -> list[str] | None:
+    """One column of numbers as repr() writes each (a blank for nan), at polars' speed; None where polars is not
+    in or the column is short."""
+    if len(values) < MIN_VALUES:
+        return None
+    pl = writer()
+    if pl is None:
+        return None
+    column = values.reshape(-1, 1)
+    risky = _risky(column)
+    shown = pl.Series(np.where(risky, 0.0, values)).cast(pl.String).to_list()
+    for index in np.flatnonzero(risky).tolist():
+        value = float(values[index])
+        shown[index] = "" if value != value else repr(value)
+    return shown
