@@ -286,12 +286,10 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-_FORMULA_AT_START = re.compile("(?:^|\n)[" + re.escape("".join(FORMULA_START)) + "]")
-
-
 def safe_column(cells: list[str]) -> list[str]:
     """spreadsheet_safe of every cell, looked at once: a column where no cell starts as a formula does is kept."""
-    if not _FORMULA_AT_START.search("\n".join(cells)):
+    joined = "\n" + "\n".join(cells)
+    if not any("\n" + start in joined for start in FORMULA_START):
         return cells
     return list(map(spreadsheet_safe, cells))
 
@@ -308,13 +306,16 @@ def write_columns(out: IO[str], columns: list[list[str]]) -> None:
     (no delimiter, quote or line end) is joined as it is; only a column with such a cell goes cell by cell."""
     if not columns or not columns[0]:
         return
-    shown = [
-        column if not _NEEDS_QUOTES.search("\x00".join(column)) else list(map(_quoted, column)) for column in columns
-    ]
+    shown = [list(map(_quoted, column)) if _needs_quotes("\x00".join(column)) else column for column in columns]
     out.write("\n".join(map(",".join, zip(*shown))) + "\n")
 
 
 _NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
+def _needs_quotes(text: str) -> bool:
+    """Whether the text holds a delimiter, a quote or a line end (each looked for at memchr's speed)."""
+    return "," in text or '"' in text or "\n" in text or "\r" in text
 
 
 def _quoted(cell: str) -> str:

@@ -146,7 +146,8 @@ def grade_column(
     exponents = np.zeros(len(texts))
     digits = np.zeros(len(texts), dtype=np.int64)
     if usable.any():
-        exponents[usable] = written_exponents([text for text, ok in zip(texts, usable) if ok])
+        kept = texts if usable.all() else [text for text, ok in zip(texts, usable) if ok]
+        exponents[usable] = written_exponents(kept)
         if tolerance.rule == "written" and tolerance.min_sig:
             digits[usable] = digits_written(values[usable], exponents[usable])
     infinite = usable & ~np.isfinite(truth)  # an overflowed true value: no finite answer is it
@@ -163,7 +164,9 @@ def grade_column(
     verdicts[invalid] = "invalid"
     verdicts[blank] = "missing"
     limits = np.where(infinite, 0.0, limits)
-    hints = [_hint(tolerance, int(d)) if v == "too_coarse" else "" for v, d in zip(verdicts, digits)]
+    hints = [""] * len(texts)
+    for r in np.flatnonzero(verdicts == "too_coarse").tolist():
+        hints[r] = _hint(tolerance, int(digits[r]))
     unmet = blank | invalid | (verdicts == "too_coarse")
     if unmet.any():  # no written places to go by: the difference an answer written as the hint asks may have
         limits[unmet] = [needed(tolerance, t, h) for t, h in zip(truth[unmet], np.array(hints, dtype=object)[unmet])]

@@ -198,7 +198,10 @@ def answers_csv(part: Any, view: View, out: IO[str]) -> None:
     for k in range(len(layout.answers)):
         columns += [safe_column(marks.answers[k]), _numbers(marks.correct[k])]
         columns.append(marks.graded[k].verdicts)
-    columns.append([spreadsheet_safe(reason(part, r, view)) if marks.reasons[r] else "" for r in range(rows)])
+    reasons = [""] * rows  # most sheets have no unreadable row: a Python loop only where one has
+    if marks.reasons.count(None) != rows:
+        reasons = [spreadsheet_safe(reason(part, r, view)) if marks.reasons[r] else "" for r in range(rows)]
+    columns.append(reasons)
     write_columns(out, columns)
 
 

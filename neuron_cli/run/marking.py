@@ -4,6 +4,8 @@ the running tally a summary is made of. Shared by a teacher's own sheet and a cl
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -145,8 +147,8 @@ def mark(layout: Layout, block: Sequence[tuple[int, list[str], NeuronError | Non
         graded = grade_column(texts, truths[k][0], answer.tolerance, truths[k][1], read)
         for r in unreadable:
             graded.verdicts[r], graded.tolerances[r], graded.hints[r] = "invalid", float("nan"), ""
-        for r, verdict in enumerate(graded.verdicts):
-            if verdict == "invalid" and reasons[r] is None and is_number(texts[r].replace(",", ".")):
+        for r in _indexes(graded.verdicts, "invalid"):
+            if reasons[r] is None and is_number(texts[r].replace(",", ".")):
                 graded.hints[r] = "decimal comma"  # render/answers.py says what to write instead
         passed[k] = np.array(graded.verdicts, dtype=object) == "pass"
         marks.answers.append(written)
@@ -159,6 +161,16 @@ def mark(layout: Layout, block: Sequence[tuple[int, list[str], NeuronError | Non
     verdicts[unreadable] = "invalid"
     marks.verdicts = verdicts.tolist()
     return marks
+
+
+def _indexes(items: list[str], wanted: str) -> list[int]:
+    """Where `wanted` stands in `items` (found by list.index, in C: most blocks hold none or few)."""
+    found: list[int] = []
+    try:
+        while True:
+            found.append(items.index(wanted, found[-1] + 1 if found else 0))
+    except ValueError:
+        return found
 
 
 def _readable(layout: Layout, block: Sequence) -> tuple[list[list[str]], list[NeuronError | None]]:
@@ -204,12 +216,13 @@ def _teacher_truths(layout: Layout, rows: list[list[str]], reasons: list, block:
     for key, columns, given in (("x", schema.inputs, context.inputs), ("t", schema.targets, context.targets)):
         if columns:
             values, problems = numbers_of(numbered, columns, schema.headers, lines=False)
-            for r, problem in enumerate(problems):
-                reasons[r] = reasons[r] or problem
+            if problems.count(None) != len(problems):  # (counted in C: in the common case all are None)
+                for r, problem in enumerate(problems):
+                    reasons[r] = reasons[r] or problem
             found[key] = values
         else:
             found[key] = None if given is None else np.tile(given, (len(rows), 1))
-    good = np.array([reason is None for reason in reasons], dtype=bool)
+    good = np.fromiter(map(operator.is_, reasons, itertools.repeat(None)), dtype=bool, count=len(reasons))
     results = [(np.full(len(rows), np.nan), np.zeros(len(rows))) for _ in layout.answers]
     inputs, targets = found["x"], found["t"]
     if not good.any() or inputs is None:
