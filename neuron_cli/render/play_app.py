@@ -15,7 +15,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..i18n import message
+from ..errors import NeuronError
+from ..i18n import describe, message
 from ..nn.layers import NetworkPass
 from ..nn.learning import TrainingStep
 from .numbers import format_number, full_number
@@ -212,7 +213,7 @@ class PlayApp(App[str]):
         if field.kind == "a":
             where = say("layer {number}: activation", number=field.layer + 1)
         else:
-            where = _name(field, self.base) + " = " + full_number(play.value(field))
+            where = field.name(self.base) + " = " + full_number(play.value(field))
         text = Text(where, style="bold")
         if play.typed:
             text.append("  " + say("typed: {typed} (Enter sets it, Esc drops it)", typed=play.typed))
@@ -238,10 +239,14 @@ class PlayApp(App[str]):
         )
 
     def action_move(self, by: int) -> None:
-        self.problem = self.play.enter() or ""
+        self.problem = self.said(self.play.enter())
         if not self.problem:
             self.play.move(by)
         self.refresh_screen()
+
+    def said(self, problem: NeuronError | None) -> str:
+        """A reason in the screen's language; empty where there is none."""
+        return "" if problem is None else describe(problem, self.lang)
 
     def action_leave(self) -> None:
         self.exit(self.play.command_line())
@@ -260,19 +265,16 @@ class PlayApp(App[str]):
         elif key in ("question_mark",) or character == "?":
             self.helping = not self.helping
         elif key == "enter":
-            self.problem = play.enter() or ""
+            self.problem = self.said(play.enter())
         elif key == "escape":
             play.cancel()
         elif key == "backspace":
             play.backspace()
         elif character and play.type(character):
             return
-        elif key in ("plus", "up") or character == "+":
-            self.problem = play.enter() or ""
-            play.nudge(1)
-        elif key in ("minus", "down") or character == "-":
-            self.problem = play.enter() or ""
-            play.nudge(-1)
+        elif key in ("plus", "up", "minus", "down") or character in ("+", "-"):
+            self.problem = self.said(play.enter())
+            play.nudge(1 if key in ("plus", "up") or character == "+" else -1)
         elif key in SCROLLS:
             x, y = SCROLLS[key]
             self.query_one("#body", VerticalScroll).scroll_relative(x=x, y=y, animate=False)
@@ -280,16 +282,8 @@ class PlayApp(App[str]):
             play.cycle(1)
         elif character == "A":
             play.cycle(-1)
-        elif character == "g" and not play.take_step():
-            self.problem = message("g takes a step towards --target; give --target to play with one", self.lang)
+        elif character == "g":
+            self.problem = self.said(play.take_step())
 
 
 SCROLLS = {"left": (-8, 0), "right": (8, 0), "pageup": (0, -10), "pagedown": (0, 10)}  # a screen larger than it
-
-
-def _name(field: Field, base: int) -> str:
-    if field.kind == "x":
-        return f"x{field.index + base}"
-    if field.kind == "w":
-        return f"w{field.index + base} (n{field.neuron + base}, L{field.layer + 1})"
-    return f"b (n{field.neuron + base}, L{field.layer + 1})"

@@ -31,6 +31,16 @@ class Field:
     neuron: int = 0
     index: int = 0
 
+    def name(self, base: int = 1) -> str:
+        """How the screen names it: x2, w1 (n2, L1), b (n1, L2), a (L1)."""
+        if self.kind == "x":
+            return f"x{self.index + base}"
+        if self.kind == "w":
+            return f"w{self.index + base} (n{self.neuron + base}, L{self.layer + 1})"
+        if self.kind == "b":
+            return f"b (n{self.neuron + base}, L{self.layer + 1})"
+        return f"a (L{self.layer + 1})"
+
 
 @dataclass(frozen=True)
 class Training:
@@ -160,28 +170,32 @@ class Playground:
     def cancel(self) -> None:
         self.typed = ""
 
-    def enter(self) -> str | None:
+    def enter(self) -> NeuronError | None:
         """The typed number set on the focused field; the reason where it is no number (the text stays)."""
         if not self.typed:
             return None
         try:
-            value = parse_number(self.typed, "typed")
+            value = parse_number(self.typed, self.field.name())
         except NeuronError as problem:
-            return str(problem)
+            return problem
         self.set(self.field, value)
         self.typed = ""
         return None
 
     # ------------------------------------------------------------ a step, and leaving
 
-    def take_step(self) -> bool:
-        """`g`: the weights and biases after one step towards the targets; False without --target."""
+    def take_step(self) -> NeuronError | None:
+        """`g`: the weights and biases after one step towards the targets; why not, where none is taken (no
+        --target, or a step that would leave a weight or bias infinite or not a number)."""
         step = self.learning()
         if step is None:
-            return False
-        self.layers = list(step.network(self.network).layers)
+            return NeuronError("g takes a step towards --target; give --target to play with one")
+        after = step.network(self.network).layers
+        if not all(np.isfinite(layer.weights).all() and np.isfinite(layer.bias).all() for layer in after):
+            return NeuronError("this step would make a weight or bias infinite or not a number; it is not taken")
+        self.layers = list(after)
         self.changed = True
-        return True
+        return None
 
     def command_line(self, model: str | None = None) -> str:
         """The `neuron compute` command line that computes this screen: one layer by -w, -b and -a (numbers in

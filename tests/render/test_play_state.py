@@ -75,10 +75,10 @@ def test_g_takes_the_step_compute_target_takes(tmp_path):
     play = seed(training)
     saved = tmp_path / "after.json"
     assert run_here(*_args(play.command_line()), "--save-model", str(saved), "--format", "json").code == 0
-    assert play.take_step()
+    assert play.take_step() is None
     after = json.loads(saved.read_text())["layers"][0]
     assert after["weights"] == play.layers[0].weights.tolist() and after["bias"] == play.layers[0].bias.tolist()
-    assert not seed().take_step()  # without --target there is no step
+    assert "--target" in str(seed().take_step())  # without --target there is no step, and it says why
 
 
 @pytest.mark.parametrize("layers", [1, 2])
@@ -112,3 +112,23 @@ def _args(line):
     words = shlex.split(line)
     assert words[:2] == ["neuron", "compute"]
     return words[1:]
+
+
+def test_a_step_that_would_overflow_is_not_taken_and_says_why():
+    network = Network((Layer.create([0.5, -0.2, 0.1], 0.1, "linear"),))
+    play = Playground(
+        network, np.array([1e308, 1e308, 1e308]), Training(np.array([0.0]), "half_sse", 0.1, False, False), 0.1
+    )
+    before = play.layers[0].weights.copy()
+    problem = play.take_step()
+    assert problem is not None and "infinite" in str(problem)
+    assert np.array_equal(play.layers[0].weights, before)
+
+
+def test_a_number_too_large_is_named_by_its_field():
+    play = seed()
+    play.focus = 3
+    for c in "1e999":
+        play.type(c)
+    problem = play.enter()
+    assert problem is not None and "w1 (n1, L1)" in str(problem) and play.typed == "1e999"
