@@ -36,7 +36,12 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
 
     play = Playground(*_network_and_inputs(given), _training(given), _step(given), given.get("model"))
     play.learning()  # targets that do not fit the outputs are refused before the screen opens
-    if not (_terminal(sys.stdin) and _terminal(sys.stdout)):
+    saved = given.get("save_model")
+    if saved is not None:
+        from ..io.models import check_savable
+
+        check_savable(play.network, saved)  # a place that cannot be written, before the screen opens
+    if not (_terminal(sys.stdin) and _terminal(sys.stdout) and _terminal(sys.stderr)):
         raise NeuronError(
             "neuron play needs a terminal to draw on; to compute the same network in a script or a pipe, use neuron "
             "compute with the same options"
@@ -46,12 +51,9 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     line = PlayApp(play, outcome.lang, given.get("index_base", 1)).run()
     if line is None:  # the app ended without a screen (its driver failed): say nothing was kept
         raise NeuronError("neuron play could not use this terminal")
-    saved = given.get("save_model")
-    if saved is not None and len(play.layers) > 1:
-        from ..io.models import save_model_file
-
-        save_model_file(play.network, saved)
-        line = play.command_line(saved)
+    if saved is not None:
+        _save(play, saved, line)
+        line = play.command_line(saved) if len(play.layers) > 1 else line
     elif len(play.layers) > 1 and play.changed:
         report(
             message(
@@ -64,6 +66,19 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     return 0
 
 
+def _save(play: Any, path: str, line: str) -> None:
+    """--save-model on leaving; where it fails (an activation the file's format cannot hold, a full disk), the
+    command line of the screen is still printed before the error, so that nothing on the screen is lost."""
+    from ..io.models import save_model_file
+
+    try:
+        save_model_file(play.network, path)
+    except NeuronError:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        raise
+
+
 def _terminal(stream: Any) -> bool:
     try:
         return stream is not None and stream.isatty()
@@ -72,13 +87,16 @@ def _terminal(stream: Any) -> bool:
 
 
 def _network_and_inputs(given: dict[str, Any]) -> tuple[Any, np.ndarray]:
+    from ..io.values import input_rows
+
     network = build_network(given)
     x = given.get("x")
     if x == "-":
         raise NeuronError("-x: neuron play takes one row of inputs, not a stream; give them as -x 1,2,3")
-    inputs = parse_vector(x, "-x") if x is not None else np.zeros(network.input_size)
-    network.check_inputs(len(inputs), "-x")
-    return network, inputs
+    rows = input_rows(x, network) if x is not None else np.zeros((1, network.input_size))
+    if len(rows) != 1:
+        raise NeuronError("-x: neuron play takes one row of inputs; {file} holds {count}", file=x, count=len(rows))
+    return network, rows[0]
 
 
 def _training(given: dict[str, Any]) -> Any:

@@ -23,13 +23,15 @@ from .numbers import format_number, full_number
 from .play_state import Field, Playground
 from .plot import Mark, curve, range_around
 
-DIGITS = 5  # significant digits on the screen; the command line on leaving has every digit
+DIGITS = 5  # significant digits in the lines of the screen; the command line on leaving has every digit
+CELL_DIGITS = 3  # in the tables: a 3 x 3 layer with its step rows fits 80 columns (the status line gives the
+# focused field's every digit)
 FOCUSED, EDITABLE = "reverse bold", "underline"
 BRAILLE = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # the dot of (row, column) in a cell's 4x2
 
 
-def n(value: float) -> str:
-    return format_number(float(value), DIGITS)
+def n(value: float, digits: int = DIGITS) -> str:
+    return format_number(float(value), digits)
 
 
 class Board:
@@ -48,7 +50,7 @@ class Board:
         if field.kind == "a":
             shown = play.layers[field.layer].activation.label
         else:
-            shown = (play.typed + "▏") if focused and play.typed else n(play.value(field))
+            shown = (play.typed + "▏") if focused and play.typed else n(play.value(field), CELL_DIGITS)
         return Text(shown, style=FOCUSED if focused else EDITABLE)
 
     def body(self) -> RenderableType:
@@ -84,8 +86,9 @@ class Board:
             weights = [self.cell(Field("w", k, j, i)) for i in range(layer.input_size)]
             bias = self.cell(Field("b", k, j)) if layer.use_bias else Text("-")
             computed = (layer_pass.weighted_sums[j], layer_pass.z[j], layer_pass.values[j])
-            table.add_row(f"n{j + self.base}", *weights, bias, *map(n, computed))
-            table.add_row(Text("  x*w", style="dim"), *(Text(n(p), style="dim") for p in layer_pass.products[j]))
+            table.add_row(f"n{j + self.base}", *weights, bias, *(n(v, CELL_DIGITS) for v in computed))
+            products = layer_pass.products[j]
+            table.add_row(Text("  x*w", style="dim"), *(Text(n(p, CELL_DIGITS), style="dim") for p in products))
             if update is not None:
                 changes = [*(update.weights[j] - layer.weights[j]), update.bias[j] - layer.bias[j]]
                 table.add_row(Text("  " + self.say("step"), style="cyan"), *(_signed(c) for c in changes))
@@ -102,8 +105,9 @@ class Board:
         layer_pass = result.passes[k]
         spec = layer_pass.layer.activation
         marks = [Mark(float(z), f"n{j + self.base}") for j, z in enumerate(layer_pass.z)]
+        values = [float(v) for v in layer_pass.values]  # where each dot stands (a layer-wide f: not f(z) alone)
         chosen = field.neuron if field.kind in ("w", "b") else None
-        return sketch(spec, marks, chosen, self.say("layer {number}", number=k + 1))
+        return sketch(spec, marks, values, chosen, self.say("layer {number}", number=k + 1))
 
     def ending(self, result: NetworkPass, step: TrainingStep | None) -> list[RenderableType]:
         outputs = ", ".join(f"y{k + self.base} = {n(y)}" for k, y in enumerate(result.outputs))
@@ -114,7 +118,7 @@ class Board:
             lines.append(
                 Text(
                     self.say(
-                        "loss {loss} = {value}, targets {targets}; g: the step shown (learning rate {rate})",
+                        "loss {loss} = {value}, targets {targets}; g: the step shown (r = {rate})",
                         loss=training.loss,
                         value=n(float(step.loss)),
                         targets=targets,
@@ -126,22 +130,25 @@ class Board:
 
 
 def _signed(change: float) -> Text:
-    text = format_number(float(change), 4)
+    text = format_number(float(change), 3)
     return Text(text if text.startswith("-") else "+" + text, style="cyan")
 
 
-def sketch(spec: Any, marks: list[Mark], chosen: int | None, title: str, width: int = 48, height: int = 4) -> Text:
-    """The activation drawn in braille over the z range around the marks, each neuron's z a dot (the chosen
-    one's labelled), the output's range at the left, z's range beneath."""
+def sketch(
+    spec: Any, marks: list[Mark], values: list[float], chosen: int | None, title: str, width: int = 48, height: int = 4
+) -> Text:
+    """The activation drawn in braille over the z range around the marks, each neuron a dot at its z and its
+    value (the chosen one's labelled), the output's range at the left, z's range beneath. A layer-wide
+    activation is drawn as neuron 1's output as its z moves with the others at 0 (as `neuron plot` draws it)."""
     start, stop = range_around(spec, marks)
     z = np.linspace(start, stop, 2 * width)
-    values, _ = curve(spec, z)
-    marked = [(mark, float(curve(spec, np.array([mark.z]))[0][0])) for mark in marks]
-    finite = [v for v in [*values.tolist(), *(y for _, y in marked)] if np.isfinite(v)]
+    marked = list(zip(marks, values))
+    drawn, _ = curve(spec, z)
+    finite = [v for v in [*drawn.tolist(), *values] if np.isfinite(v)]
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     high = high if high > low else low + 1.0
     cells = [[0] * width for _ in range(height)]
-    for column, value in enumerate(values):
+    for column, value in enumerate(drawn):
         if np.isfinite(value):
             row = round((high - value) / (high - low) * (4 * height - 1))
             cells[row // 4][column // 2] |= BRAILLE[row % 4][column % 2]
@@ -153,7 +160,7 @@ def sketch(spec: Any, marks: list[Mark], chosen: int | None, title: str, width: 
             lines[row][column] = "●" if number == chosen or chosen is None else "•"
     left = [format_number(high, 3)] + [""] * (height - 2) + [format_number(low, 3)]
     pad = max(map(len, left))
-    text = Text(f"{title}: f(z)", style="bold")
+    text = Text(f"{title}: f(z)", style="bold", no_wrap=True)
     if chosen is not None and chosen < len(marks):
         text.append(f"   ● {marks[chosen].label}: z = {n(marks[chosen].z)}", style="bold yellow")
     text.append("\n")
@@ -164,6 +171,10 @@ def sketch(spec: Any, marks: list[Mark], chosen: int | None, title: str, width: 
         text.append("\n")
     text.append(" " * pad + "  " + n(start).ljust(width - len(n(stop))) + n(stop) + "  z")
     return text
+
+
+def _unwrapped(part: Any) -> bool:
+    return isinstance(part, Text) and bool(part.no_wrap)
 
 
 class PlayApp(App[str]):
@@ -198,9 +209,12 @@ class PlayApp(App[str]):
 
         shown = self.help_text() if self.helping else Board(self.play, self.lang, self.base).body()
         screen = self.query_one("#screen", Static)
-        # as wide as the numbers need (a narrow terminal scrolls sideways rather than cut a number short)
-        natural = Measurement.get(self.console, self.console.options.update_width(10_000), shown).maximum
-        screen.styles.width = natural
+        # as wide as the tables and the curve need (a narrow terminal scrolls sideways rather than cut a number
+        # short); the lines of words wrap within that, or within the terminal where it is wider
+        fixed = [part for part in getattr(shown, "renderables", []) if isinstance(part, Table) or _unwrapped(part)]
+        options = self.console.options.update_width(10_000)
+        natural = max((Measurement.get(self.console, options, part).maximum for part in fixed), default=0)
+        screen.styles.width = max(natural, self.query_one("#body").size.width)
         screen.update(shown)
         self.query_one("#keys", Static).update(self.keys_text())
 
@@ -249,6 +263,7 @@ class PlayApp(App[str]):
         return "" if problem is None else describe(problem, self.lang)
 
     def action_leave(self) -> None:
+        self.play.enter()  # a number being typed is set, as Tab and Enter set it (one that is no number is not)
         self.exit(self.play.command_line())
 
     def on_key(self, event: events.Key) -> None:
@@ -262,8 +277,10 @@ class PlayApp(App[str]):
         play = self.play
         if key in ("q", "ctrl+c"):
             self.action_leave()
-        elif key in ("question_mark",) or character == "?":
+        elif key == "question_mark" or character == "?" or (self.helping and key == "escape"):
             self.helping = not self.helping
+        elif self.helping:  # the help hides the numbers: no key changes them unseen
+            return
         elif key == "enter":
             self.problem = self.said(play.enter())
         elif key == "escape":
@@ -274,10 +291,14 @@ class PlayApp(App[str]):
             return
         elif key in ("plus", "up", "minus", "down") or character in ("+", "-"):
             self.problem = self.said(play.enter())
-            play.nudge(1 if key in ("plus", "up") or character == "+" else -1)
+            if not self.problem:
+                self.problem = self.said(play.nudge(1 if key in ("plus", "up") or character == "+" else -1))
         elif key in SCROLLS:
-            x, y = SCROLLS[key]
-            self.query_one("#body", VerticalScroll).scroll_relative(x=x, y=y, animate=False)
+            body = self.query_one("#body", VerticalScroll)
+            if key in ("pageup", "pagedown"):  # a page of what the terminal shows, however tall it is
+                (body.scroll_page_up if key == "pageup" else body.scroll_page_down)(animate=False)
+            else:
+                body.scroll_relative(x=SCROLLS[key], animate=False)
         elif character == "a":
             play.cycle(1)
         elif character == "A":
@@ -286,4 +307,4 @@ class PlayApp(App[str]):
             self.problem = self.said(play.take_step())
 
 
-SCROLLS = {"left": (-8, 0), "right": (8, 0), "pageup": (0, -10), "pagedown": (0, 10)}  # a screen larger than it
+SCROLLS = {"left": -8, "right": 8, "pageup": 0, "pagedown": 0}  # keys that scroll a screen larger than the terminal

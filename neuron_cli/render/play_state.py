@@ -5,6 +5,7 @@ drive it directly."""
 
 from __future__ import annotations
 
+import math
 import shlex
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -106,18 +107,20 @@ class Playground:
         self.enter()
         self.focus = (self.focus + by) % len(self.fields)
 
-    def nudge(self, sign: int) -> None:
+    def nudge(self, sign: int) -> NeuronError | None:
         """+/- or Up/Down: the focused number by --step (in decimal: 0.1 + 0.2 is 0.3), an activation to the next
-        or the one before."""
+        or the one before; why not, where the number would leave the finite floats."""
         if self.field.kind == "a":
             self.cycle(sign)
-            return
-        value = self.value(self.field)
+            return None
         try:
-            moved = float(Decimal(repr(value)) + sign * Decimal(repr(self.step)))
-        except InvalidOperation:  # inf or nan: nothing to add to
-            return
+            moved = float(Decimal(repr(self.value(self.field))) + sign * Decimal(repr(self.step)))
+        except InvalidOperation:
+            moved = math.inf
+        if not math.isfinite(moved):
+            return NeuronError("{where} would become infinite; it stays as it is", where=self.field.name())
         self.set(self.field, moved)
+        return None
 
     def set(self, field: Field, value: float) -> None:
         if field.kind == "x":
@@ -133,9 +136,9 @@ class Playground:
         self.changed = True
 
     def cycle(self, by: int = 1) -> None:
-        """The focused layer's activation (or the last layer's, where the focus is on an input) changed to the
+        """The focused layer's activation (or the first layer's, where the focus is on an input) changed to the
         next in the registry that fits the layer, with its parameters at their defaults."""
-        k = self.field.layer if self.field.kind != "x" else len(self.layers) - 1
+        k = self.field.layer if self.field.kind != "x" else 0  # an input's: the first layer's, as the curve shows
         layer = self.layers[k]
         names = [activation.name for activation in REGISTRY]
         at = names.index(layer.activation.name) if layer.activation.name in names else 0

@@ -133,3 +133,31 @@ def test_the_readme_s_keys_give_the_readme_s_line():
     play = Playground(network, np.array([1.0, 2.0, 3.0]), Training(np.array([1.0]), "half_sse", 0.1, False, False), 0.1)
     app, _ = drive(play, ["tab", "tab", "tab", "plus", "plus", "g", "q"])
     assert app.return_value == shown
+
+
+def test_save_model_is_checked_before_the_screen_opens(tmp_path):
+    run = run_here("play", "-x", "1", "-w", "1", "--save-model", str(tmp_path / "no" / "such" / "x.json"))
+    assert run.code == 2 and "does not exist" in run.err and "terminal" not in run.err
+
+
+def test_inputs_from_a_file_are_read_as_compute_reads_them(tmp_path):
+    (tmp_path / "x.txt").write_text("1 2 3\n")
+    run = run_here("play", "-x", f"@{tmp_path / 'x.txt'}", "-w", "0.5,-0.2,0.1")
+    assert run.code == 2 and "terminal" in run.err  # -x @FILE is taken; only the missing terminal is refused
+
+
+def test_a_number_that_would_become_infinite_stays_and_says_so():
+    play = Playground(LAYER, np.array([1e308, 2.0, 3.0]), None, 1e308)
+    app, _ = drive(play, ["plus"])
+    assert play.inputs[0] == 1e308 and "infinite" in app.problem
+
+
+def test_while_the_help_is_open_no_key_changes_a_number():
+    play = playground()
+    app, _ = drive(play, ["question_mark", "plus", "g", "a", "escape"])
+    assert not app.helping and play.inputs[0] == 1.0 and play.layers[0].activation.name == "sigmoid"
+
+
+def test_leaving_while_typing_keeps_the_typed_number():
+    app, _ = drive(playground(), ["7", "q"])
+    assert app.return_value.startswith("neuron compute -x 7,2,3 ")
