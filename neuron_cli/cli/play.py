@@ -14,7 +14,7 @@ from ..io.values import parse_vector
 from .build import build_network, check_step_options, value
 from .edge import Outcome, report
 
-HELP = """A playground: change inputs, weights, bias and activation and watch every number follow.
+HELP = """A playground where every number follows as inputs, weights, bias and activation change.
 
     The screen shows each connection's product, the weighted sum, z, the output and the activation's curve with
     z marked; with --target, the loss and the step gradient descent would take (g takes it). Keys: Tab and

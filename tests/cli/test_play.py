@@ -161,3 +161,14 @@ def test_while_the_help_is_open_no_key_changes_a_number():
 def test_leaving_while_typing_keeps_the_typed_number():
     app, _ = drive(playground(), ["7", "q"])
     assert app.return_value.startswith("neuron compute -x 7,2,3 ")
+
+
+def test_a_save_that_fails_on_leaving_still_prints_the_line(tmp_path, capsys):
+    from neuron_cli.cli.play import _save
+    from neuron_cli.errors import NeuronError
+
+    play = Playground(Network((Layer.create([0.5, 0.5], -0.7, "step"),)), np.array([1.0, 0.0]), None, 0.1)
+    with pytest.raises(NeuronError):
+        _save(play, str(tmp_path / "net.keras"), "neuron compute -x 1,0 -w 0.5,0.5 -b -0.7 -a step")
+    assert capsys.readouterr().out == "neuron compute -x 1,0 -w 0.5,0.5 -b -0.7 -a step\n"
+    assert not (tmp_path / "net.keras").exists()
