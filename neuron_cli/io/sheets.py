@@ -9,7 +9,7 @@ import operator
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -338,3 +338,58 @@ def _first_problem(
     if first is not None:
         raise first
     return inputs, targets
+
+
+@dataclass
+class SheetColumns:
+    """Rows of a sheet read a column at a time: each row's line, the text of the columns a person reads (names,
+    answers), and the numbers of the columns the network takes (inputs, targets)."""
+
+    lines: list[int]
+    texts: dict[int, list[str]]
+    numbers: dict[int, Array]
+    read: dict[int, Array | None]  # each text column as float() reads it, where polars reads every cell of it
+
+
+def sheet_columns(
+    raw: bytes, first_line: int, header: int, width: int, delimiter: str, numeric: list[int], texts: list[int]
+) -> SheetColumns | None:
+    """A piece of a sheet's text (whole lines from `first_line`) read by polars a column at a time, or None where
+    it cannot be read so to the same result as the record reader: anything but plain lines of `width` cells
+    (quotes, CRs, blank lines or cells, a line starting with a blank or a delimiter, ragged rows, bytes not of
+    UTF-8) or a number polars does not read as float() does. The line `header`, where the piece holds it, is
+    skipped."""
+    pl = polars.polars()
+    if pl is None or len(delimiter) != 1:
+        return None
+    if header >= first_line:  # the first piece: its lines up to the header's are not rows
+        for _ in range(header - first_line + 1):
+            cut = raw.find(b"\n")
+            raw = raw[cut + 1 :] if cut >= 0 else b""
+        first_line = header + 1
+    edge = delimiter.encode()
+    plain = b"\n" + raw
+    if not raw or any(mark in plain for mark in (b'"', b"\r", b"\n\n", b"\n" + edge, b"\n ", b"\n\t")):
+        return None
+    count = raw.count(b"\n") + (not raw.endswith(b"\n"))
+    try:
+        frame = pl.read_csv(
+            raw, has_header=False, infer_schema=False, quote_char=None, comment_prefix=None, separator=delimiter
+        )
+        if frame.width != width or frame.height != count or sum(frame.null_count().row(0)):
+            return None
+        numbers = {c: frame.to_series(c).cast(pl.Float64, strict=False) for c in numeric}
+        if any(column.null_count() for column in numbers.values()):
+            return None
+        arrays = {c: np.asarray(column.to_numpy(), dtype=np.float64) for c, column in numbers.items()}
+        if not all(np.isfinite(values).all() for values in arrays.values()):
+            return None
+        columns = {c: frame.to_series(c).to_list() for c in texts}
+        read = {c: _all_read(frame.to_series(c).cast(pl.Float64, strict=False)) for c in texts}
+    except (pl.exceptions.PolarsError, TypeError, ValueError):
+        return None
+    return SheetColumns(list(range(first_line, first_line + count)), columns, arrays, read)
+
+
+def _all_read(column: Any) -> Array | None:
+    return None if column.null_count() else np.asarray(column.to_numpy(), dtype=np.float64)

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
 
+import numpy as np
+
 from .. import render
 from ..errors import NeuronError
 from ..io import polars
@@ -19,7 +21,7 @@ from ..io.chunks import FileRange, known_size
 from ..io.csvfile import Dialect, Record, records, unescaped_id
 from ..nn.numbers import is_number
 from ..render import Format
-from .marking import Layout, Marks, added, mark, quiz_layout, tally, teacher_layout
+from .marking import Layout, Marks, added, mark, mark_columns, quiz_layout, tally, teacher_layout
 from .parallel import FileCuts, Piece, in_turns
 from .requests import GradeRequest
 from .stream import POLARS_FROM, Pieces
@@ -203,6 +205,57 @@ def _blocks(rows: Iterator[Record], layout: Layout, request: GradeRequest) -> It
             gc.enable()
 
 
+def _column_blocks(
+    piece: Piece, layout: Layout, header: int, dialect: Dialect, request: GradeRequest
+) -> Iterator[Marks] | None:
+    """A teacher's sheet piece of plain lines marked a column at a time (io/sheets.sheet_columns: no Python
+    string for a number the network takes), BLOCK_ROWS rows at a time; None where the piece needs the record
+    reader (anything but plain lines, a question file's sheet, decimal commas)."""
+    from ..io.sheets import sheet_columns
+
+    schema = layout.schema
+    if piece.raw is None or schema is None or layout.quiz is not None or request.decimal_comma:
+        return None
+    numeric = [*schema.inputs, *schema.targets]
+    answers = [answer.column for answer in layout.answers if answer.column >= 0]
+    texts = sorted({*layout.names, *answers})
+    found = sheet_columns(piece.raw, piece.line, header, len(layout.headers), dialect.delimiter, numeric, texts)
+    if found is None:
+        return None
+    if layout.student is not None and not all(map(str.strip, found.texts[layout.student])):
+        return None  # a row without its student: the record reader names it
+    return _marked_columns(found, layout, request)
+
+
+def _marked_columns(found: Any, layout: Layout, request: GradeRequest) -> Iterator[Marks]:
+    schema = layout.schema
+    assert schema is not None
+    count = len(found.lines)
+
+    def given(columns: list[int], value: Any) -> Any:
+        if columns:
+            return np.stack([found.numbers[c] for c in columns], axis=1)
+        return None if value is None else np.tile(value, (count, 1))
+
+    inputs, targets = given(schema.inputs, request.inputs), given(schema.targets, request.targets)
+    for start in range(0, count, BLOCK_ROWS):
+        end = min(start + BLOCK_ROWS, count)
+        names = list(zip(*(found.texts[c][start:end] for c in layout.names))) if layout.names else [()] * (end - start)
+        written = [
+            list(map(str.strip, found.texts[answer.column][start:end])) if answer.column >= 0 else [""] * (end - start)
+            for answer in layout.answers
+        ]
+        read = [_slice(found.read.get(answer.column), start, end) for answer in layout.answers]
+        rows_targets = None if targets is None else targets[start:end]
+        yield mark_columns(
+            layout, found.lines[start:end], names, written, inputs[start:end], rows_targets, request, read
+        )
+
+
+def _slice(values: Any, start: int, end: int) -> Any:
+    return None if values is None else values[start:end]
+
+
 def _id_column(layout: Layout, request: GradeRequest) -> int:
     """Where the student ids stand among the naming columns."""
     headers = [header.lower() for header in layout.name_headers]
@@ -264,10 +317,13 @@ class Grading:
         counts: dict[str, Any] = {}
         source = [piece.raw] if piece.raw is not None else piece.whole
         dialect = self.dialect if piece.index == 0 else self.later
-        found = records(source, first_line=piece.line, dialect=dialect)[1]  # type: ignore[arg-type]
-        rows = (record for record in found if record.line != self.header)
+        fast = _column_blocks(piece, self.layout, self.header, dialect, self.request)
+        if fast is None:
+            found = records(source, first_line=piece.line, dialect=dialect)[1]  # type: ignore[arg-type]
+            rows = (record for record in found if record.line != self.header)
+            fast = _blocks(rows, self.layout, self.request)
         first = piece.index == 0
-        for marks in _blocks(rows, self.layout, self.request):
+        for marks in fast:
             counts = added(counts, tally(marks, self.layout))
             render.write("answers", SheetPart(self.layout, marks, first), self.request.view, self.request.format, text)
             first = False

@@ -137,21 +137,58 @@ def mark(layout: Layout, block: Sequence[tuple[int, list[str], NeuronError | Non
     rows, reasons = _readable(layout, block)
     truths = _truths(layout, rows, reasons, block, context)
     names = list(zip(*(map(itemgetter(c), rows) for c in layout.names))) if layout.names else [()] * len(rows)
-    marks = Marks(list(map(itemgetter(0), block)), names, reasons=reasons)  # each row's names, as a tuple
+    written = [
+        list(map(str.strip, map(itemgetter(answer.column), rows))) if answer.column >= 0 else [""] * len(rows)
+        for answer in layout.answers
+    ]
+    return graded_marks(layout, list(map(itemgetter(0), block)), names, written, truths, reasons, context)
+
+
+def mark_columns(
+    layout: Layout,
+    lines: list[int],
+    names: Sequence[Sequence[str]],
+    written: list[list[str]],
+    inputs: Array,
+    targets: Array | None,
+    context: Any,
+    read: list[Array | None],
+) -> Marks:
+    """Grade a block of a teacher's sheet read a column at a time (every row readable, its inputs and targets
+    already numbers; `read`, each answer column as numbers where polars read all of it): as `mark` grades the
+    same rows."""
+    reasons: list[NeuronError | None] = [None] * len(lines)
+    truths = true_values(layout, inputs, targets, np.ones(len(lines), dtype=bool), context)
+    return graded_marks(layout, lines, names, written, truths, reasons, context, read)
+
+
+def graded_marks(
+    layout: Layout,
+    lines: list[int],
+    names: Sequence[Sequence[str]],
+    written: list[list[str]],
+    truths: list,
+    reasons: list[NeuronError | None],
+    context: Any,
+    read: list[Array | None] | None = None,
+) -> Marks:
+    """Each answer column graded against its true values, then each row's score and verdict."""
+    marks = Marks(lines, names, reasons=reasons)  # each row's names, as a tuple
     unreadable = [r for r, reason in enumerate(reasons) if reason is not None]
-    passed = np.zeros((len(layout.answers), len(rows)), dtype=bool)
+    passed = np.zeros((len(layout.answers), len(lines)), dtype=bool)
     for k, answer in enumerate(layout.answers):
-        written = list(map(str.strip, map(itemgetter(answer.column), rows))) if answer.column >= 0 else [""] * len(rows)
-        texts = [text.replace(",", ".") for text in written] if context.decimal_comma else written
-        read = polars.floats(texts) if len(texts) >= 4096 else None  # all numbers (no blank): read at once
-        graded = grade_column(texts, truths[k][0], answer.tolerance, truths[k][1], read)
+        texts = [text.replace(",", ".") for text in written[k]] if context.decimal_comma else written[k]
+        numbers = read[k] if read is not None else None
+        if numbers is None and len(texts) >= 4096:  # all numbers (no blank): read at once
+            numbers = polars.floats(texts)
+        graded = grade_column(texts, truths[k][0], answer.tolerance, truths[k][1], numbers)
         for r in unreadable:
             graded.verdicts[r], graded.tolerances[r], graded.hints[r] = "invalid", float("nan"), ""
         for r in _indexes(graded.verdicts, "invalid"):
             if reasons[r] is None and is_number(texts[r].replace(",", ".")):
                 graded.hints[r] = "decimal comma"  # render/answers.py says what to write instead
         passed[k] = np.array(graded.verdicts, dtype=object) == "pass"
-        marks.answers.append(written)
+        marks.answers.append(written[k])
         marks.correct.append(truths[k][0].tolist())
         marks.graded.append(graded)
         marks.points.append(np.where(passed[k], answer.points, 0.0).tolist())
@@ -223,8 +260,15 @@ def _teacher_truths(layout: Layout, rows: list[list[str]], reasons: list, block:
         else:
             found[key] = None if given is None else np.tile(given, (len(rows), 1))
     good = np.fromiter(map(operator.is_, reasons, itertools.repeat(None)), dtype=bool, count=len(reasons))
-    results = [(np.full(len(rows), np.nan), np.zeros(len(rows))) for _ in layout.answers]
-    inputs, targets = found["x"], found["t"]
+    return true_values(layout, found["x"], found["t"], good, context)
+
+
+def true_values(layout: Layout, inputs: Array | None, targets: Array | None, good: Array, context: Any) -> list:
+    """Each answer column's true values and noise scales for the `good` rows (nan elsewhere): one forward pass,
+    and each row's own step where the sheet asks for one."""
+    schema = layout.schema
+    assert schema is not None
+    results = [(np.full(len(good), np.nan), np.zeros(len(good))) for _ in layout.answers]
     if not good.any() or inputs is None:
         return results
     forward = context.network.forward(inputs[good])

@@ -134,3 +134,39 @@ def test_columns_are_written_as_rows_are(rows):
     write_rows(by_rows, rows)
     write_columns(by_columns, [list(column) for column in zip(*rows)])
     assert by_columns.getvalue() == by_rows.getvalue()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'a,1,2\n"b",1,2\n',  # a quote
+        b"a,1,2\r\nb,1,2\r\n",  # CRs
+        b"a,1,2\n\nb,1,2\n",  # a blank line
+        b"a,1,2\nb,1\n",  # a ragged row
+        b"a,1,2\nb,,2\n",  # an empty cell
+        b"a,1,2\nb, 1,2\n",  # a number float() reads and polars does not
+        b"a,1,2\nb,1_0,2\n",
+        b"a,1,2\nb,inf,2\n",  # not finite: the record reader names it
+        b"a,1,2\n b,1,2\n",  # a line that starts blank
+        b"a,1,2\nb\xff,1,2\n",  # not UTF-8
+    ],
+)
+def test_a_sheet_read_a_column_at_a_time_only_where_the_records_agree(text):
+    from neuron_cli.io import polars
+    from neuron_cli.io.sheets import sheet_columns
+
+    polars.wanted(True)
+    assert sheet_columns(text, 2, 1, 3, ",", [1, 2], [0]) is None
+
+
+def test_a_plain_piece_read_a_column_at_a_time_is_what_the_records_give():
+    from neuron_cli.io import polars
+    from neuron_cli.io.sheets import sheet_columns
+
+    polars.wanted(True)
+    text = b"student,x1,x2,y1\nal,1,2.5,0.3\nbo,-1e-3,7,\xc3\xa9\n"
+    found = sheet_columns(text, 1, 1, 4, ",", [1, 2], [0, 3])
+    rows = list(records(io.BytesIO(text))[1])[1:]
+    assert found is not None and found.lines == [r.line for r in rows] == [2, 3]
+    assert found.texts[0] == [r.fields[0] for r in rows] and found.texts[3] == [r.fields[3] for r in rows]
+    assert found.numbers[1].tolist() == [float(r.fields[1]) for r in rows]

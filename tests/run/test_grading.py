@@ -312,3 +312,43 @@ def test_a_column_the_question_does_not_ask_is_refused(quiz):
         report("student,q1.y1,q1.w1_1\nalice,1,2\n", network=None, quiz=quiz)
     with pytest.raises(NeuronError, match="no 'student' column"):
         report("id,q1.y1\nalice,1\n", network=None, quiz=quiz)
+
+
+@pytest.mark.parametrize("columns", ["student,x1,x2,x3,y1", "student,x1,x2,x3,t1,y1,loss,w1_1"])
+def test_a_piece_marked_a_column_at_a_time_is_marked_as_its_records_are(columns):
+    """Two processes grade a large sheet's plain pieces a column at a time (io/sheets.sheet_columns); a piece
+    with anything else (a blank answer, a bad number, a quoted name, a ragged row) goes through the records.
+    Both give the same marks, block for block."""
+    from neuron_cli.io import polars
+    from neuron_cli.io.csvfile import Dialect, records
+    from neuron_cli.run.parallel import Piece
+
+    polars.wanted(True)
+    rng = np.random.default_rng(7)
+    lines = [columns]
+    for k in range(9000):
+        x = rng.uniform(-1, 1, 3).round(4)
+        y = 1 / (1 + np.exp(-(x @ np.array([0.5, -0.2, 0.1]) + 0.1)))
+        extra = ",1" if "t1" in columns else ""
+        answers = f",{y:.{2 + k % 9}f}" + (",0.05,0.5" if "loss" in columns else "")
+        lines.append(f"s{k}," + ",".join(map(str, x)) + extra + answers)
+    plain = ("\n".join(lines) + "\n").encode()
+    broken = plain.replace(b"\ns100,", b'\n"Kim, s100",').replace(b"\ns200,", b"\ns200, ")
+    request = asked(chosen=Format.csv)
+    for text in (plain, broken):
+        found = records(io.BytesIO(text))[1]
+        layout, header = grading.read_layout(found, request)
+        piece = Piece(0, text, 1)
+        fast = grading._column_blocks(piece, layout, header, Dialect("utf-8", ","), request)
+        assert (fast is None) == (text is broken)
+        rows = (r for r in records(io.BytesIO(text))[1] if r.line != header)
+        expected = list(grading._blocks(rows, layout, request))
+        if fast is not None:
+            got = list(fast)
+            assert [m.lines for m in got] == [m.lines for m in expected]
+            assert [list(m.names) for m in got] == [list(m.names) for m in expected]
+            for a, b in zip(got, expected):
+                assert (a.answers, a.correct, a.scores, a.verdicts) == (b.answers, b.correct, b.scores, b.verdicts)
+                assert [(g.verdicts, g.tolerances, g.hints) for g in a.graded] == [
+                    (g.verdicts, g.tolerances, g.hints) for g in b.graded
+                ]
