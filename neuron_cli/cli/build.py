@@ -13,7 +13,7 @@ import numpy as np
 from ..errors import NeuronError
 from ..i18n import Phrase
 from ..io.values import parse_activation, parse_bias, parse_weights
-from ..nn.layers import Layer, Network
+from ..nn.layers import MAX_PARAMS, Layer, Network
 from ..render import Format, View
 
 
@@ -55,8 +55,6 @@ def refuse_layers_beside_model(w: list[str] | None, b: str | None, a: str | None
 
 def max_params(given: dict[str, Any]) -> int:
     """--max-params: a model file of more parameters is refused before its numbers are read."""
-    from ..io.keras import MAX_PARAMS
-
     limit = given.get("max_params")
     if limit is None:
         return MAX_PARAMS
@@ -70,7 +68,6 @@ def described_network(
 ) -> Network:
     if model is not None:
         refuse_layers_beside_model(w, b, a)
-        from ..io.keras import MAX_PARAMS
         from ..io.models import load_model
 
         return load_model(model, max_params=MAX_PARAMS if limit is None else limit)

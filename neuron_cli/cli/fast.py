@@ -55,10 +55,12 @@ def options(arguments: list[str]) -> dict[str, Any] | None:
 def answer(given: dict[str, Any], split: bool = False) -> int:
     """The command the options were read for; its exit code. With `split` (a process that ends with the run,
     see entry.run), a long stream or sheet may be read by two processes."""
-    from . import check, compute
     from .edge import run_command
 
-    work = check.run if given["command"] == "check" else compute.run
+    if given["command"] == "check":  # each command loads its own modules alone: a stream starts the sooner
+        from .check import run as work
+    else:
+        from .compute import run as work
 
     def split_run(values: dict[str, Any], outcome: Any) -> int:
         return work(values, outcome, split)

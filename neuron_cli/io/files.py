@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +217,8 @@ def refuse_non_file(path_text: str, option: str) -> Path:
 
 
 def _write_and_rename(path: Path, data: bytes, option: str) -> None:
+    import tempfile  # with shutil, random, bz2 and lzma: loaded where a file is written, not by every command
+
     folder = path.parent if str(path.parent) else Path(".")
     temporary = None
     try:

@@ -15,6 +15,7 @@ from .activations import ActivationSpec, get
 from .backward import backward
 from .sums import weighted_sums
 
+MAX_PARAMS = 100_000_000  # a model file of more parameters is refused before anything is allocated (--max-params)
 NOISE = 1e-12  # relative: a sum within this of the size of its terms is floating noise, a true 0
 
 Array = np.ndarray

@@ -4,12 +4,14 @@ blocks filled into a template at the fast writer's speed."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..nn.layers import LayerPass, NetworkPass
-from ..nn.learning import Update
+
+if TYPE_CHECKING:
+    from ..nn.learning import Update
 from .fast_text import write_rows
 from .numbers import json_lists, json_number, json_numbers
 from .view import View

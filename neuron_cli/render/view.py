@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from ..nn.learning import TrainingStep
+if TYPE_CHECKING:  # a view names the step it shows; only a training step loads its module
+    from ..nn.learning import TrainingStep
 
 TABLE_DIGITS = 10  # tables are read by people: ten significant digits hide 0.30000000000000004 yet keep detail
 

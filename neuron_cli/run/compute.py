@@ -4,20 +4,21 @@ model), on the rows of an @FILE, or on a stream of rows; and one row's outputs a
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .. import render
 from ..errors import NeuronError
 from ..i18n import Phrase, message
 from ..io.files import replace_file
-from ..io.models import save_model_file
 from ..io.values import input_rows, parse_vector, split_values
 from ..nn.grading import Verdict, check_outputs
-from ..nn.layers import Block, NetworkPass
-from ..nn.learning import TrainingStep, learning_step
+from ..nn.layers import Block, Network, NetworkPass
 from ..render import Format, View
 from .requests import CheckRequest, ComputeRequest
 from .stream import Rows, run_stream
+
+if TYPE_CHECKING:
+    from ..nn.learning import TrainingStep
 
 
 def compute(request: ComputeRequest, stdin: IO[bytes] | None, out: IO[str]) -> list[TrainingStep]:
@@ -25,7 +26,7 @@ def compute(request: ComputeRequest, stdin: IO[bytes] | None, out: IO[str]) -> l
     `stdin` is the stream of rows, where -x does not give them."""
     if request.saving.model is not None and request.step is None:
         # Without a training step the model is written as given: JSON or TOML to .keras and back.
-        save_model_file(request.network, request.saving.model)
+        _save_model(request.network, request.saving.model)
         if stdin is None and request.inputs is None:
             return []  # a conversion alone: nothing to compute
     if request.inputs is None or request.inputs == "-":
@@ -55,6 +56,8 @@ def compute(request: ComputeRequest, stdin: IO[bytes] | None, out: IO[str]) -> l
         result = request.network.forward(row)
         step = None
         if request.step is not None:
+            from ..nn.learning import learning_step
+
             step = learning_step(result, request.step.targets, request.step.loss, request.step.rate)
             steps.append(step)
         title = message("row {number}", request.view, number=number) if len(inputs) > 1 else None
@@ -62,9 +65,16 @@ def compute(request: ComputeRequest, stdin: IO[bytes] | None, out: IO[str]) -> l
         render.write("pass", result, shown, request.format, out)
         _extras(request, result, shown, out)
         if request.saving.model is not None and step is not None:
-            save_model_file(step.network(request.network), request.saving.model)
+            _save_model(step.network(request.network), request.saving.model)
     out.flush()
     return steps
+
+
+def _save_model(network: Network, path: str) -> None:
+    """The model written to `path` (its writers, Keras's format among them, load only for this)."""
+    from ..io.models import save_model_file
+
+    save_model_file(network, path)
 
 
 def _extras(request: ComputeRequest, result: NetworkPass, view: View, out: IO[str]) -> None:

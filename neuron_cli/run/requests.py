@@ -4,14 +4,17 @@ jobs here take it whole. No function below the command line takes a long list of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..io.questions import Quiz
 from ..nn.grading import Tolerance
 from ..nn.layers import Network
-from ..nn.training import Settings
 from ..render import Format, View
+
+if TYPE_CHECKING:  # what only grading and training use: a stream's start does not load them
+    from ..io.questions import Quiz
+    from ..nn.training import Settings
 
 Array = np.ndarray
 

@@ -10,10 +10,9 @@ import numpy as np
 
 from ...errors import NeuronError
 from ...nn.activations import get
+from ...nn.layers import MAX_PARAMS
 from .config import Entry
 from .model import ACTIVATION_LAYERS, NOTHING_AT_INFERENCE, SHAPE_LAYERS, KerasLayer
-
-MAX_PARAMS = 100_000_000  # a network of more parameters is refused before anything is allocated
 
 
 def described(entry: Entry, shape: tuple[int, ...] | None) -> tuple[KerasLayer, dict[str, tuple[int, ...]]]:
