@@ -45,14 +45,22 @@ def _flat_text(pl: ModuleType, rows: Array) -> str:
     return text.tobytes().decode()
 
 
-def writer() -> ModuleType | None:
-    """Polars where this input is worth it and its float text equals repr(); else None."""
-    return checked(pl) if (pl := polars()) is not None else None
+def writer(columns: int = 1) -> ModuleType | None:
+    """Polars where this input is worth it and its text of rows of this many columns equals repr(); else None."""
+    pl = polars()
+    return pl if pl is not None and agrees(pl, _layout(columns)) else None
 
 
-@functools.lru_cache(maxsize=1)
-def checked(pl: ModuleType) -> ModuleType | None:
-    """Polars, if its float text equals repr() on a sample of every layout repr() uses; else None."""
+def _layout(columns: int) -> int:
+    """The columns of the sample that checks the way rows of `columns` are written: 1, 2 (a DataFrame) or WIDE."""
+    return 1 if columns == 1 else WIDE if columns >= WIDE else 2
+
+
+@functools.lru_cache(maxsize=3)
+def agrees(pl: ModuleType, columns: int) -> bool:
+    """Whether polars writes rows of `columns` (one of _layout's) as repr() does, on a sample of every layout
+    repr() uses. Each way of writing is checked where it is first used: a stream of one output a row never
+    loads the code of the others (5 MiB of polars' library)."""
     rng = np.random.default_rng(0)
     sample = np.concatenate(
         [
@@ -63,13 +71,11 @@ def checked(pl: ModuleType) -> ModuleType | None:
         ]
     ).reshape(-1, 1)
     sample = sample[~_risky(sample)]
-    pairs = sample[: len(sample) // 2 * 2].reshape(-1, 2)  # the three ways of writing: one column, several, many
-    wide = sample[: len(sample) // WIDE * WIDE].reshape(-1, WIDE)
+    rows = sample[: len(sample) // columns * columns].reshape(-1, columns)
     try:
-        agrees = all(_csv_text(pl, rows) == _repr_text(rows) for rows in (sample, pairs, wide))
+        return _csv_text(pl, rows) == _repr_text(rows)
     except (pl.exceptions.PolarsError, TypeError):  # a polars whose API differs: Python writes instead
-        return None
-    return pl if agrees else None
+        return False
 
 
 def _repr_text(rows: Array) -> str:
@@ -80,7 +86,7 @@ def write_rows(rows: Array) -> str | None:
     """Rows as comma-separated repr() text, one line each; None where polars is missing or the block is small."""
     if rows.size < MIN_VALUES:
         return None
-    pl = writer()
+    pl = writer(rows.shape[1])
     if pl is None:
         return None
     risky = _risky(rows)

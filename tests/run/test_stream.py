@@ -211,26 +211,31 @@ def test_fast_writer_writes_what_repr_writes(values, columns):
     assert fast == expected
 
 
-@pytest.mark.parametrize("broken", [1, 2])
+@pytest.mark.parametrize("broken", [1, 2, fast_text.WIDE])
 def test_a_polars_that_writes_otherwise_is_not_used(monkeypatch, broken):
-    """The self-check covers both ways polars writes (one column, several): either one off turns it off."""
+    """The self-check covers the three ways polars writes (one column, several, many as one): one that writes
+    otherwise is not used for rows of its width, and the others still are."""
     honest = fast_text._csv_text
 
     def text(pl, rows):
         written = honest(pl, rows)
-        return written.replace("e+", "e") if (rows.shape[1] == 1) == (broken == 1) else written
+        return written.replace("e+", "e") if rows.shape[1] == broken else written
 
     monkeypatch.setattr(fast_text, "_csv_text", text)
-    fast_text.checked.cache_clear()
+    fast_text.agrees.cache_clear()
     try:
-        assert fast_text.writer() is None
+        for columns in (1, 2, 3, fast_text.WIDE, 300):
+            is_broken = fast_text._layout(columns) == broken
+            assert (fast_text.writer(columns) is None) == is_broken, columns
+            rows = np.full((fast_text.MIN_VALUES, columns), 1e20)
+            assert (fast_text.write_rows(rows) is None) == is_broken
     finally:
-        fast_text.checked.cache_clear()
+        fast_text.agrees.cache_clear()
 
 
 def test_without_polars_the_stream_still_works(monkeypatch, random_rows):
     monkeypatch.setattr(polars, "polars", lambda: None)
-    monkeypatch.setattr(fast_text, "writer", lambda: None)
+    monkeypatch.setattr(fast_text, "writer", lambda columns=1: None)
     big = np.tile(random_rows, (200, 1))
     out = io.StringIO()
     run_stream(
