@@ -28,6 +28,9 @@ Array = np.ndarray
 POLARS_FROM = 16 << 20
 POLARS_VALUES = 200_000
 PARSERS = 2  # threads parsing chunks at once: the machines this runs on have two cores or more
+# Two processes pay from two outputs a row, whose text they write 1.2x (2 outputs) to 1.3x (16) as fast as one
+# process does; for one output a row, one process and its threads are as fast, in 30 MiB less (README, Speed).
+SPLIT_OUTPUTS = 2
 COMPUTE_BYTES = 16 << 20  # what the rows computed at once may take: a block is split into as many rows as fit
 
 
@@ -50,11 +53,12 @@ class Rows:
 def run_stream(source: IO[bytes] | Iterable[bytes], rows: Rows, out: IO[str], split: bool = False) -> None:
     """Read rows, compute, and write one output line per row as each block is done (render decides how).
 
-    A stream in a machine format, with `split` (a caller whose process ends with the run): two processes take
-    turns at it, reading a regular file of 1 MiB or more each, or a fast writer's pipe through this one (see
-    run/parallel.py). Otherwise a long stream's chunks are parsed, computed and written as text by two worker
-    threads (polars lets go of the GIL) and the texts written here in order; a small file, where polars would not
-    pay for its import, and a table (which numbers its rows) go a block at a time here.
+    A stream in a machine format of more than one output a row, with `split` (a caller whose process ends with
+    the run): two processes take turns at it, reading a regular file of 1 MiB or more each, or a fast writer's
+    pipe through this one (see run/parallel.py). Otherwise a long stream's chunks are parsed, computed and
+    written as text by two worker threads (polars lets go of the GIL) and the texts written here in order; a
+    small file, where polars would not pay for its import, and a table (which numbers its rows) go a block at a
+    time here.
     """
     network = rows.network
     # The workers hand back a chunk's whole text: only where it stays small (not a wide layer's JSON).
@@ -66,6 +70,7 @@ def run_stream(source: IO[bytes] | Iterable[bytes], rows: Rows, out: IO[str], sp
     small = size < POLARS_FROM and size / (9 * network.input_size) * values_a_row < POLARS_VALUES
     polars.wanted(not small)  # a small file with few outputs: polars' import would not pay
     writing = Writing(rows, out)
+    split = split and network.output_size >= SPLIT_OUTPUTS
     if split and machine:
         cuts = FileCuts.of(source, size, chunk_bytes(network), longest_line(network))
         if cuts is not None and in_turns(cuts, writing, out) is not None:

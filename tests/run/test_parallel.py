@@ -26,9 +26,16 @@ from neuron_cli.run.parallel import FileCuts, Piece, in_turns
 
 from ..conftest import Run, environment, neuron_command, run_here
 
-WEIGHTS = ["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid"]
-NETWORK = Network((Layer.create([0.5, -0.2, 0.1], 0.1, "sigmoid"),))
-ROWS = np.random.default_rng(11).uniform(-1, 1, size=(33_000, 3))  # 1.1 MB of text: past SPLIT_FROM, 3 pieces
+WEIGHTS = ["-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid"]  # one neuron: the answer sheets' network
+# A stream takes two processes from two outputs a row (run/stream.SPLIT_OUTPUTS): these streams have two.
+LAYER = ["-w", "0.5,-0.2,0.1;-0.3,0.4,0.2", "-b", "0.1,-0.1", "-a", "sigmoid"]
+NETWORK = Network((Layer.create([[0.5, -0.2, 0.1], [-0.3, 0.4, 0.2]], [0.1, -0.1], "sigmoid"),))
+ROWS = np.random.default_rng(11).uniform(-1, 1, size=(40_000, 3))  # 2.4 MB of text: past SPLIT_FROM, 3 pieces
+
+
+def layer_outputs(rows: np.ndarray) -> np.ndarray:
+    """The LAYER's outputs, worked out here: a sigmoid of each neuron's weighted sum."""
+    return 1 / (1 + np.exp(-(rows @ np.array([[0.5, -0.3], [-0.2, 0.4], [0.1, 0.2]]) + [0.1, -0.1])))
 
 
 def rows_text(rows: np.ndarray) -> str:
@@ -250,13 +257,19 @@ def one_process(text: str | bytes, *args: str) -> Run:
 
 @pytest.mark.parametrize("fmt", ["plain", "csv"])
 def test_a_file_read_by_two_processes_writes_what_one_process_writes(tmp_path, fmt):
-    run, two = from_file(tmp_path, TEXT, "compute", *WEIGHTS, "--format", fmt)
+    run, two = from_file(tmp_path, TEXT, "compute", *LAYER, "--format", fmt)
     assert two, "a second process did not run"
-    whole = one_process(TEXT, "compute", *WEIGHTS, "--format", fmt)
+    whole = one_process(TEXT, "compute", *LAYER, "--format", fmt)
     assert run.code == whole.code == 0 and run.err == whole.err == ""
     assert run.stdout_bytes == whole.stdout_bytes
     if fmt == "csv":
         assert run.out.count("x1,x2,x3,y1") == 1
+
+
+def test_a_stream_of_one_output_a_row_stays_in_one_process(tmp_path):
+    run, two = from_file(tmp_path, TEXT, "compute", *WEIGHTS)
+    assert not two, "one output a row: a second process costs memory and gains nothing"
+    assert run.code == 0 and run.stdout_bytes == one_process(TEXT, "compute", *WEIGHTS).stdout_bytes
 
 
 @pytest.mark.parametrize("bad", [101, 20_000])  # in the child's piece, in the parent's
@@ -266,11 +279,11 @@ def test_a_bad_line_in_either_process_ends_the_run_after_the_rows_before_it(tmp_
     lines[2:2] = ["# a comment\n", "\n"]  # lines that give no rows count too
     lines[30_000] = lines[30_000].replace("\n", "\r\n")
     text = "".join(lines)
-    run, two = from_file(tmp_path, text, "compute", *WEIGHTS)
+    run, two = from_file(tmp_path, text, "compute", *LAYER)
     assert two
     assert run.code == 2
     assert run.err == f"error: line {bad + 2} has 2 values but each neuron has 3 weights\n"
-    assert run.stdout_bytes == one_process(text, "compute", *WEIGHTS).stdout_bytes
+    assert run.stdout_bytes == one_process(text, "compute", *LAYER).stdout_bytes
     assert len(run.lines()) == bad - 1  # nothing after it, from either process
 
 
@@ -278,9 +291,9 @@ def test_a_line_too_long_in_a_later_piece_is_named_as_one_process_names_it(tmp_p
     lines = TEXT.splitlines(keepends=True)
     lines[20_000] = "0.5," * 800_000 + "0.5\n"  # 3.2 MB: longer than a piece and the longest line allowed
     text = "".join(lines)
-    run, two = from_file(tmp_path, text, "compute", *WEIGHTS)
+    run, two = from_file(tmp_path, text, "compute", *LAYER)
     assert two
-    whole = one_process(text, "compute", *WEIGHTS)
+    whole = one_process(text, "compute", *LAYER)
     assert run.code == whole.code == 2
     limit = chunks.MAX_LINE
     assert (
@@ -291,12 +304,12 @@ def test_a_line_too_long_in_a_later_piece_is_named_as_one_process_names_it(tmp_p
 
 def test_a_header_line_is_skipped_once_and_stdin_is_read_from_where_it_stands(tmp_path):
     text = "x1,x2,x3\n" + TEXT
-    run, _ = from_file(tmp_path, text, "compute", *WEIGHTS, "--format", "csv")
-    assert run.code == 0 and run.stdout_bytes == one_process(text, "compute", *WEIGHTS, "--format", "csv").stdout_bytes
+    run, _ = from_file(tmp_path, text, "compute", *LAYER, "--format", "csv")
+    assert run.code == 0 and run.stdout_bytes == one_process(text, "compute", *LAYER, "--format", "csv").stdout_bytes
     offset = len("".join(TEXT.splitlines(keepends=True)[:5]))
-    later, _ = from_file(tmp_path, TEXT, "compute", *WEIGHTS, offset=offset)
-    expected = 1 / (1 + np.exp(-(ROWS[5:] @ np.array([0.5, -0.2, 0.1]) + 0.1)))
-    assert later.code == 0 and np.allclose(np.array(later.lines(), dtype=float), expected, rtol=1e-15)
+    later, _ = from_file(tmp_path, TEXT, "compute", *LAYER, offset=offset)
+    written = np.array([line.split(",") for line in later.lines()], dtype=float)
+    assert later.code == 0 and np.allclose(written, layer_outputs(ROWS[5:]), rtol=1e-15)
 
 
 def test_a_full_disk_and_a_closed_pipe_end_both_processes(tmp_path):
@@ -304,20 +317,20 @@ def test_a_full_disk_and_a_closed_pipe_end_both_processes(tmp_path):
     path.write_text(TEXT)
     with path.open("rb") as stdin, open("/dev/full", "wb") as full:
         done = subprocess.run(
-            [*neuron_command(), "compute", *WEIGHTS], stdin=stdin, stdout=full, stderr=subprocess.PIPE, timeout=60
+            [*neuron_command(), "compute", *LAYER], stdin=stdin, stdout=full, stderr=subprocess.PIPE, timeout=60
         )
     assert done.returncode == 2
     assert done.stderr == b"error: cannot write the output: No space left on device\n"
     with path.open("rb") as stdin:
         process = subprocess.Popen(
-            [*neuron_command(), "compute", *WEIGHTS], stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [*neuron_command(), "compute", *LAYER], stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         assert process.stdout is not None and process.stderr is not None
         first = process.stdout.readline()
         process.stdout.close()
         error = process.stderr.read()
         code = process.wait(timeout=60)
-    assert float(first) == pytest.approx(1 / (1 + np.exp(-(ROWS[0] @ [0.5, -0.2, 0.1] + 0.1))))
+    assert [float(value) for value in first.split(b",")] == pytest.approx(layer_outputs(ROWS[:1])[0])
     assert code == 0 and error == b""
 
 
@@ -348,9 +361,9 @@ def through_pipe(text: str | bytes, *args: str) -> tuple[Run, bool]:
 
 
 def test_a_relayed_stream_writes_what_one_process_writes():
-    relayed, two = through_pipe(TEXT, "compute", *WEIGHTS, "--format", "csv")
+    relayed, two = through_pipe(TEXT, "compute", *LAYER, "--format", "csv")
     assert two, "a second process did not run"
-    whole = one_process(TEXT, "compute", *WEIGHTS, "--format", "csv")
+    whole = one_process(TEXT, "compute", *LAYER, "--format", "csv")
     assert relayed.code == whole.code == 0 and relayed.err == whole.err == ""
     assert relayed.stdout_bytes == whole.stdout_bytes
 
@@ -360,10 +373,10 @@ def test_a_bad_line_in_any_relayed_chunk_ends_the_run_after_the_rows_before_it(b
     lines = TEXT.splitlines(keepends=True)
     lines[bad - 1] = "1,2,x\n"
     text = "".join(lines)
-    run, _ = through_pipe(text, "compute", *WEIGHTS)
+    run, _ = through_pipe(text, "compute", *LAYER)
     assert run.code == 2
     assert run.err == f"error: line {bad}, value 3 is 'x', which is not a number\n"
-    assert run.stdout_bytes == one_process(text, "compute", *WEIGHTS).stdout_bytes
+    assert run.stdout_bytes == one_process(text, "compute", *LAYER).stdout_bytes
     assert len(run.lines()) == bad - 1
 
 
@@ -372,11 +385,11 @@ def test_a_line_too_long_in_a_relayed_stream_comes_after_the_rows_before_it(at):
     lines = TEXT.splitlines(keepends=True)
     lines[at] = "0.5," * 800_000 + "0.5\n"
     text = "".join(lines)
-    run, _ = through_pipe(text, "compute", *WEIGHTS)
+    run, _ = through_pipe(text, "compute", *LAYER)
     assert run.code == 2
     limit = chunks.MAX_LINE
     assert run.err == f"error: line {at + 1} is longer than {limit} bytes, the limit of one line of a stream\n"
-    assert run.stdout_bytes == one_process(text, "compute", *WEIGHTS).stdout_bytes
+    assert run.stdout_bytes == one_process(text, "compute", *LAYER).stdout_bytes
     assert len(run.lines()) == at
 
 
@@ -386,7 +399,7 @@ def test_rows_written_before_the_writer_pauses_are_answered_while_it_waits():
     rows = chunk_bytes(NETWORK) // 30
     burst = b"0.100000,0.200000,0.300000000\n" * (2 * rows)
     process = subprocess.Popen(
-        [*neuron_command(), "compute", *WEIGHTS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*neuron_command(), "compute", *LAYER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     assert process.stdin is not None and process.stdout is not None
     try:
@@ -412,7 +425,7 @@ def test_a_bad_line_in_the_childs_chunk_ends_the_run_while_the_writer_is_silent(
     lines = [b"0.100000,0.200000,0.300000000\n"] * (chunk_bytes(NETWORK) // 30)
     lines[99] = b"0.100000,0.200000,x.30000000\n"
     process = subprocess.Popen(
-        [*neuron_command(), "compute", *WEIGHTS],
+        [*neuron_command(), "compute", *LAYER],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
