@@ -5,6 +5,9 @@ contract's order (x1*w1 + x2*w2 + ... then + b) and written with COPY to a file,
 theirs; the three outputs are checked equal (to 1e-15 relative: the libraries' exp may differ in the last
 bit). Goal of the performance issue: neuron at least 4x mawk and at least as fast as DuckDB.
 
+Beside them runs bare_stream.py, the same job in the shortest script on neuron's own libraries (NumPy, polars):
+the floor of the stack, which says how much of the distance to DuckDB is neuron's and how much its libraries'.
+
 Usage: python benchmarks/duckdb_stream.py --duckdb-python /path/to/venv/bin/python [--runs 3] [--rows N]
 """
 
@@ -29,6 +32,11 @@ def duckdb_command(python: str, path: Path, output: Path) -> list[str]:
     return [python, "-c", f"import duckdb; duckdb.sql({query!r})"]
 
 
+def bare_command() -> list[str]:
+    script = Path(__file__).parent / "bare_stream.py"
+    return [sys.executable, str(script), ",".join(map(repr, WEIGHTS)), repr(BIAS)]
+
+
 def mawk_command() -> list[str]:
     program = (
         'BEGIN { FS = ","; n = split("' + ",".join(map(str, WEIGHTS)) + '", w, ",") }'
@@ -45,7 +53,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
     path = make_rows(args.rows)
-    outputs = {name: DATA / f"out_{name}.txt" for name in ("neuron", "duckdb", "mawk")}
+    outputs = {name: DATA / f"out_{name}.txt" for name in ("neuron", "duckdb", "bare", "mawk")}
     neuron = neuron_command()
     times: dict[str, list[float]] = {name: [] for name in outputs}
     for _ in range(args.runs + 1):  # the first round warms the caches and is not counted
@@ -55,9 +63,10 @@ def main() -> None:
                 source.write_text("")
                 elapsed = timed(command, source, DATA / "duckdb_stdout.txt")[0]
             else:
-                elapsed = timed(neuron if name == "neuron" else mawk_command(), path, output)[0]
+                command = {"neuron": neuron, "bare": bare_command(), "mawk": mawk_command()}[name]
+                elapsed = timed(command, path, output)[0]
             times[name].append(elapsed)
-    for name in ("duckdb", "mawk"):
+    for name in ("duckdb", "bare", "mawk"):
         print(
             f"outputs of neuron and {name} apart by at most {compare(outputs['neuron'], outputs[name]):.1e} (relative)"
         )
@@ -68,6 +77,10 @@ def main() -> None:
     print(
         f"neuron: {median['mawk'] / median['neuron']:.2f}x mawk (goal >= 4), "
         f"{median['duckdb'] / median['neuron']:.2f}x DuckDB (goal >= 1)"
+    )
+    print(
+        f"the bare script on neuron's libraries: {median['duckdb'] / median['bare']:.2f}x DuckDB; "
+        f"neuron takes {median['neuron'] / median['bare']:.2f}x its time"
     )
 
 
