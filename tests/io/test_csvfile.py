@@ -156,7 +156,7 @@ def test_a_sheet_read_a_column_at_a_time_only_where_the_records_agree(text):
     from neuron_cli.io.sheets import sheet_columns
 
     polars.wanted(True)
-    assert sheet_columns(text, 2, 1, 3, ",", [1, 2], [0]) is None
+    assert sheet_columns(text, 2, 1, 3, ",", [1, 2], [0], []) is None
 
 
 def test_a_plain_piece_read_a_column_at_a_time_is_what_the_records_give():
@@ -165,7 +165,7 @@ def test_a_plain_piece_read_a_column_at_a_time_is_what_the_records_give():
 
     polars.wanted(True)
     text = b"student,x1,x2,y1\nal,1,2.5,0.3\nbo,-1e-3,7,\xc3\xa9\n"
-    found = sheet_columns(text, 1, 1, 4, ",", [1, 2], [0, 3])
+    found = sheet_columns(text, 1, 1, 4, ",", [1, 2], [0], [3])
     rows = list(records(io.BytesIO(text))[1])[1:]
     assert found is not None and found.lines == [r.line for r in rows] == [2, 3]
     assert found.texts[0] == [r.fields[0] for r in rows] and found.texts[3] == [r.fields[3] for r in rows]
