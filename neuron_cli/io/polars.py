@@ -26,6 +26,11 @@ def polars() -> ModuleType | None:
     return _loaded() if WANTED[0] else None
 
 
+def in_use() -> bool:
+    """Whether polars is wanted and its import already paid for (nothing is imported to say so)."""
+    return WANTED[0] and _loaded.cache_info().currsize > 0 and _loaded() is not None
+
+
 @functools.lru_cache(maxsize=1)
 def _loaded() -> ModuleType | None:
     """Polars, or None where it is missing or will not load (it warns, for one, on a CPU it was not built for)."""

@@ -197,7 +197,7 @@ LINE_BREAKS_BESIDES_LF = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x8
 def splits_as_lines(piece: bytes) -> bool:
     """Whether the records of this text are its \\n-ended lines, as the CSV reader counts them: no quote (a quoted
     field may hold a line break), no \\r but in \\r\\n."""
-    return b'"' not in piece and piece.count(b"\r") == piece.count(b"\r\n")
+    return b'"' not in piece and (b"\r" not in piece or piece.count(b"\r") == piece.count(b"\r\n"))
 
 
 # ---------------------------------------------------------------- data sets for training

@@ -10,10 +10,11 @@ from types import ModuleType
 
 import numpy as np
 
-from ..io.polars import polars
+from ..io.polars import in_use, polars
 
 Array = np.ndarray
 MIN_VALUES = 4096  # below this, polars' import (about 0.1 s) costs more than it saves
+MIN_LOADED = 64  # once it is loaded, from this many values it writes them faster than repr()
 
 
 def _risky(rows: Array) -> Array:
@@ -43,6 +44,12 @@ def _flat_text(pl: ModuleType, rows: Array) -> str:
     text[ends] = ord(",")
     text[ends[rows.shape[1] - 1 :: rows.shape[1]]] = ord("\n")
     return text.tobytes().decode()
+
+
+def _worth_it(values: int) -> bool:
+    """Whether polars should write this many values: enough to pay for its import, or fewer once it is in (the
+    last, short block of each piece of a large answer sheet)."""
+    return values >= MIN_VALUES or (values >= MIN_LOADED and in_use())
 
 
 def writer(columns: int = 1) -> ModuleType | None:
@@ -84,7 +91,7 @@ def _repr_text(rows: Array) -> str:
 
 def write_rows(rows: Array) -> str | None:
     """Rows as comma-separated repr() text, one line each; None where polars is missing or the block is small."""
-    if rows.size < MIN_VALUES:
+    if not _worth_it(rows.size):
         return None
     pl = writer(rows.shape[1])
     if pl is None:
@@ -101,7 +108,7 @@ def write_rows(rows: Array) -> str | None:
 def texts(values: Array) -> list[str] | None:
     """One column of numbers as repr() writes each (a blank for nan), at polars' speed; None where polars is not
     in or the column is short."""
-    if len(values) < MIN_VALUES:
+    if not _worth_it(len(values)):
         return None
     pl = writer()
     if pl is None:

@@ -419,7 +419,7 @@ class FileCuts:
         if end - begin > self.piece_bytes + self.longest:
             return None
         raw = os.pread(self.descriptor, end - begin, begin)
-        return None if len(raw) > self.longest and _longest_line_of(raw) > self.longest else raw
+        return None if len(raw) > self.longest and _has_longer_line(raw, self.longest) else raw
 
     def count_lines(self, begin: int, end: int) -> int:
         return sum(newlines(piece) for piece in FileRange(self.descriptor, begin, end).pieces())
@@ -439,6 +439,16 @@ def split_point(descriptor: int, middle: int) -> int | None:
             return at + found + 1
         at += len(window)
     return None
+
+
+def _has_longer_line(raw: bytes, longest: int) -> bool:
+    """Whether a line of `raw` (its line break included) is longer than `longest` bytes. Where a line break
+    falls in every stretch of longest // 2 bytes, none is, as a few memchr calls show; only otherwise are the
+    lines measured (which goes through every line break: 3% of grading a large sheet)."""
+    half = max(1, longest // 2)
+    if all(raw.find(b"\n", start, start + half) >= 0 for start in range(0, len(raw), half)):
+        return False
+    return _longest_line_of(raw) > longest
 
 
 def _longest_line_of(raw: bytes) -> int:

@@ -201,6 +201,13 @@ def test_longest_line_counts_its_line_break(raw, longest):
     assert parallel._longest_line_of(raw) == longest
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=30), st.integers(1, 45), st.booleans())
+def test_a_line_too_long_is_found_as_measuring_every_line_finds_it(lengths, longest, ends_in_break):
+    raw = b"\n".join(b"x" * length for length in lengths) + (b"\n" if ends_in_break else b"")
+    assert parallel._has_longer_line(raw, longest) == (parallel._longest_line_of(raw) > longest)
+
+
 def test_sheet_lines_split_as_the_csv_reader_counts_them():
     assert splits_as_lines(b"a,b\r\nc,d\n\xed\x95\x99\n")  # CRLF, and Hangul
     assert splits_as_lines(b"a\x0bb\n" + "a\u2028b\n".encode() + "a\x85b".encode())  # characters of a cell

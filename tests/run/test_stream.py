@@ -211,6 +211,17 @@ def test_fast_writer_writes_what_repr_writes(values, columns):
     assert fast == expected
 
 
+def test_a_short_block_is_written_by_polars_only_once_it_is_loaded(monkeypatch):
+    rows = np.random.default_rng(3).normal(size=(100, 2)) * 1e3
+    expected = "".join(",".join(map(repr, row)) + "\n" for row in rows.tolist())
+    monkeypatch.setattr(polars, "WANTED", [False])  # a small input: polars is not to be loaded for it
+    assert fast_text.write_rows(rows) is None and fast_text.texts(rows[:, 0]) is None
+    monkeypatch.setattr(polars, "WANTED", [True])
+    assert polars.polars() is not None  # loaded, as a large input loads it
+    assert fast_text.write_rows(rows) == expected
+    assert fast_text.texts(rows[:, 0]) == list(map(repr, rows[:, 0].tolist()))
+
+
 @pytest.mark.parametrize("broken", [1, 2, fast_text.WIDE])
 def test_a_polars_that_writes_otherwise_is_not_used(monkeypatch, broken):
     """The self-check covers the three ways polars writes (one column, several, many as one): one that writes
