@@ -35,15 +35,11 @@ def _csv_text(pl: ModuleType, rows: Array) -> str:
 
 
 def _flat_text(pl: ModuleType, rows: Array) -> str:
-    """A wide block's rows written as one column, a value a line, whose line ends then become commas but at each
-    row's end: one Series however many columns (a wide layer's chunk has few rows, and a DataFrame's cost is
-    per column)."""
-    column = str(pl.Series(rows.reshape(-1)).cast(pl.String).str.join("\n").item()) + "\n"
-    text = np.frombuffer(column.encode(), np.uint8).copy()
-    ends = np.flatnonzero(text == ord("\n"))
-    text[ends] = ord(",")
-    text[ends[rows.shape[1] - 1 :: rows.shape[1]]] = ord("\n")
-    return text.tobytes().decode()
+    """A wide block's values written as one column of text, cut into rows (polars' Array type) and each row's
+    joined: one Series however many columns (a DataFrame's cost is per column, about 20 us each). 0.7x the
+    time of writing one column and turning its line ends into commas, for 256 rows of 1,024 values."""
+    written = pl.Series(rows.reshape(-1)).cast(pl.String).reshape(rows.shape)
+    return str(written.arr.join(",").str.join("\n").item()) + "\n"
 
 
 def _worth_it(values: int) -> bool:
@@ -81,7 +77,7 @@ def agrees(pl: ModuleType, columns: int) -> bool:
     rows = sample[: len(sample) // columns * columns].reshape(-1, columns)
     try:
         return _csv_text(pl, rows) == _repr_text(rows)
-    except (pl.exceptions.PolarsError, TypeError):  # a polars whose API differs: Python writes instead
+    except (pl.exceptions.PolarsError, TypeError, AttributeError):  # a polars whose API differs: Python writes
         return False
 
 
