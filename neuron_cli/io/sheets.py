@@ -170,6 +170,7 @@ def numbers_of(
         values = (read if read is not None else np.array(texts, dtype=np.float64)).reshape(len(block), len(columns))
         if np.isfinite(values).all():
             return values, [None] * len(block)
+        values = values.copy()  # polars' numbers are read-only: the rows read again below are written over them
     except ValueError:
         values = np.full((len(block), len(columns)), np.nan)
     problems: list[NeuronError | None] = []

@@ -170,3 +170,17 @@ def test_a_plain_piece_read_a_column_at_a_time_is_what_the_records_give():
     assert found is not None and found.lines == [r.line for r in rows] == [2, 3]
     assert found.texts[0] == [r.fields[0] for r in rows] and found.texts[3] == [r.fields[3] for r in rows]
     assert found.numbers[1].tolist() == [float(r.fields[1]) for r in rows]
+
+
+@pytest.mark.parametrize("bad", ["inf", "nan", "1e400"])
+def test_a_number_not_finite_in_a_long_block_read_by_polars_is_that_rows_problem(monkeypatch, bad):
+    from neuron_cli.io import polars
+    from neuron_cli.io.sheets import numbers_of
+
+    monkeypatch.setattr(polars, "WANTED", [True])  # a long sheet: polars reads its numbers, read-only arrays
+    block = [(line, [f"s{line}", "0.5", "0.25"]) for line in range(2, 5002)]
+    block[3000] = (3002, ["s3002", bad, "0.25"])
+    values, problems = numbers_of(block, [1, 2], ["student", "x1", "x2"])
+    assert [k for k, problem in enumerate(problems) if problem is not None] == [3000]
+    assert "line 3002, x1" in str(problems[3000])
+    assert values[0].tolist() == [0.5, 0.25] and values[4999].tolist() == [0.5, 0.25]
