@@ -192,12 +192,19 @@ def _blocks(rows: Iterator[Record], layout: Layout, request: GradeRequest) -> It
     """The sheet's rows marked, BLOCK_ROWS at a time (a Record is the tuple (line, fields, problem) mark reads).
     The collector is off while the blocks are read, marked and written (their millions of lists and tuples die
     by their counts: walking them cost a tenth of the time); it gathers what cycles there were every 64
-    blocks, and is back as it was when the sheet ends."""
+    blocks, and is back as it was when the sheet ends. A line that cannot be read at all (too long) ends the
+    sheet after every row before it is marked, those of its block too."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         for count in itertools.count(1):
-            block = list(itertools.islice(rows, BLOCK_ROWS))
+            block: list[Record] = []
+            try:
+                block.extend(itertools.islice(rows, BLOCK_ROWS))
+            except NeuronError:
+                if block:
+                    yield mark(layout, block, request)
+                raise
             if not block:
                 return
             yield mark(layout, block, request)
@@ -314,8 +321,9 @@ class Grading:
         # cell, as one process reads it (UTF-8 with "-sig" would drop it there).
         self.later = Dialect("utf-8", dialect.delimiter) if dialect.encoding == "utf-8-sig" else dialect
 
-    def ahead(self, piece: Piece) -> tuple[str, dict[str, Any]]:
-        """The piece's report (the header's line skipped, wherever blank lines before it put it) and its tally."""
+    def ahead(self, piece: Piece) -> tuple[str, dict[str, Any], NeuronError | None]:
+        """The piece's report (the header's line skipped, wherever blank lines before it put it), its tally, and
+        the error of a line that cannot be read at all (too long), which ends the run after the rows before it."""
         text = cast(IO[str], Pieces())
         counts: dict[str, Any] = {}
         source = [piece.raw] if piece.raw is not None else piece.whole
@@ -325,17 +333,25 @@ class Grading:
             found = records(source, first_line=piece.line, dialect=dialect)[1]  # type: ignore[arg-type]
             rows = (record for record in found if record.line != self.header)
             fast = _blocks(rows, self.layout, self.request)
-        first = piece.index == 0
-        for marks in fast:
-            counts = added(counts, tally(marks, self.layout))
-            render.write("answers", SheetPart(self.layout, marks, first), self.request.view, self.request.format, text)
-            first = False
-        if first:  # a CSV's header, even where the first piece has no rows
+        first, problem = piece.index == 0, None
+        try:
+            for marks in fast:
+                counts = added(counts, tally(marks, self.layout))
+                shown = SheetPart(self.layout, marks, first)
+                render.write("answers", shown, self.request.view, self.request.format, text)
+                first = False
+        except NeuronError as error:
+            problem = error
+        if first and problem is None:  # a CSV's header, even where the first piece has no rows
             render.write("answers", SheetPart(self.layout, Marks()), self.request.view, self.request.format, text)
-        return cast(Pieces, text).joined(), counts
+        return cast(Pieces, text).joined(), counts, problem
 
-    def at_turn(self, prepared: tuple[str, dict[str, Any]], piece: Piece, before: dict[str, Any]) -> dict[str, Any]:
-        text, counts = prepared
+    def at_turn(
+        self, prepared: tuple[str, dict[str, Any], NeuronError | None], piece: Piece, before: dict[str, Any]
+    ) -> dict[str, Any]:
+        text, counts, problem = prepared
         self.out.write(text)
         self.out.flush()
+        if problem is not None:
+            raise problem
         return added(before, counts)

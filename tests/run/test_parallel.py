@@ -527,3 +527,12 @@ def test_a_bad_row_in_either_process_is_graded_0_as_one_process_grades_it(tmp_pa
     assert run.code == 1
     assert f"line {bad_line} (s{bad_line}): invalid, 0 of 1: x2 is 'zero'" in run.out
     assert len(run.lines()) == SHEET_ROWS + 3  # every row, then the summary: rows right, one unreadable, y1
+
+
+@pytest.mark.parametrize("long_line", [9_000, 31_000])  # in the parent's piece, in the child's
+def test_a_line_too_long_in_either_process_ends_the_run_after_the_rows_before_it(tmp_path, long_line):
+    lines = sheet_text().splitlines(keepends=True)
+    lines[long_line - 1] = "s" + "n" * (5 << 19) + ",0.1,0.2,0.3,0.5\n"  # 2.5 MiB
+    run = graded(tmp_path, "".join(lines), "--format", "csv")  # the same bytes and error as one process
+    assert run.code == 2 and "a line is longer than 1048576 characters" in run.err
+    assert len(run.lines()) == long_line - 1  # the header and every row before it
