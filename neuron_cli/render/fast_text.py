@@ -23,21 +23,21 @@ def _risky(rows: Array) -> Array:
     return np.any(~np.isfinite(rows) | ((magnitude < 1e-4) & (magnitude > 0)), axis=1)
 
 
-WIDE = 64  # from this many columns a block is written as one flat column: a DataFrame costs ~20 us a column
+WIDE = 64  # from this many columns a block is written as one Series of Arrays: a DataFrame costs ~20 us a column
 
 
 def _csv_text(pl: ModuleType, rows: Array) -> str:
     if rows.shape[1] == 1:  # one column (one neuron's outputs): its text joined in polars, twice as fast as write_csv
         return str(pl.Series(rows[:, 0]).cast(pl.String).str.join("\n").item()) + "\n"
     if rows.shape[1] >= WIDE:
-        return _flat_text(pl, rows)
+        return _array_text(pl, rows)
     return str(pl.DataFrame(rows, schema=[f"c{i}" for i in range(rows.shape[1])]).write_csv(include_header=False))
 
 
-def _flat_text(pl: ModuleType, rows: Array) -> str:
+def _array_text(pl: ModuleType, rows: Array) -> str:
     """A wide block's values written as one column of text, cut into rows (polars' Array type) and each row's
     joined: one Series however many columns (a DataFrame's cost is per column, about 20 us each). 0.7x the
-    time of writing one column and turning its line ends into commas, for 256 rows of 1,024 values."""
+    time of one column whose line ends NumPy turns into commas, for 256 rows of 1,024 values."""
     written = pl.Series(rows.reshape(-1)).cast(pl.String).reshape(rows.shape)
     return str(written.arr.join(",").str.join("\n").item()) + "\n"
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..nn.layers import LayerPass, NetworkPass
-
-if TYPE_CHECKING:
-    from ..nn.learning import Update
 from .fast_text import write_rows
 from .numbers import json_lists, json_number, json_numbers
 from .view import View
+
+if TYPE_CHECKING:  # a step's update is shown only where a training step loaded its module
+    from ..nn.learning import Update
 
 Array = np.ndarray
 
