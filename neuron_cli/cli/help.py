@@ -164,12 +164,13 @@ def _choices_cut(name: str, width: int, indent: int) -> str:
 
 
 def first_sentence(paragraph: str) -> str:
-    """A paragraph's first sentence (to its first ". " or ": "), its words joined by single spaces."""
+    """A paragraph's first sentence (to its first ". " or ": "), its words joined by single spaces, ending in a
+    full stop as every command's line in `neuron --help` does."""
     import re
 
     words = " ".join(paragraph.split())
     found = re.search(r"[.:](?=\s)", words)
-    return words[: found.start() + 1].rstrip(":") if found else words
+    return words[: found.start()] + "." if found else words
 
 
 def paragraphs(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from neuron_cli.nn.activations import REGISTRY
 app = make_app()
 
 README = (Path(__file__).parent.parent.parent / "README.md").read_text()
+COMMANDS_IN_ORDER = [command.name for command in typer.main.get_group(app).commands.values()]
 COMMANDS = sorted(command.name for command in typer.main.get_group(app).commands.values())
 
 
@@ -26,6 +27,20 @@ def test_every_command_is_in_the_readme_and_has_help_with_examples(command):
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.stdout and f"neuron {command}" in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_commands_line_in_the_list_is_a_sentence(neuron, lang):
+    heading = "Commands:" if lang == "en" else "명령:"
+    listed = neuron("--lang", lang, "--help", env={"COLUMNS": "200"}).out.split(heading)[1]
+    entries: list[list[str]] = []
+    for line in listed.splitlines():
+        if line.startswith("  ") and not line.startswith("   "):  # a command's name, then its line
+            entries.append(line.split(None, 1))
+        elif line.strip():  # the line goes on, wrapped
+            entries[-1][1] += " " + line.strip()
+    assert [name for name, _ in entries] == COMMANDS_IN_ORDER
+    assert all(text.endswith(".") for _, text in entries), entries
 
 
 @pytest.mark.parametrize("activation", REGISTRY, ids=lambda a: a.name)
