@@ -1,5 +1,6 @@
 """Start-up of one `neuron compute ... --format plain` against `python -c "import numpy, typer"` (target: at most
-1.05x) and `python -c "import numpy"` alone (goal: at most 1.1x).
+1.05x) and `python -c "import numpy"` alone (goal: at most 1.1x); and what loading polars adds to NumPy's import,
+as a long stream loads it (garbage collection off): the price a small input does not pay (io/polars.py).
 
 All are run alternately in one session, many times, and the medians compared: ratios, never time limits.
 Usage: python benchmarks/startup.py [--runs N]
@@ -32,6 +33,7 @@ def timed(command: list[str]) -> float:
 def measure(runs: int) -> dict[str, float]:
     baseline = [sys.executable, "-c", "import numpy, typer"]
     numpy_alone = [sys.executable, "-c", "import numpy"]
+    with_polars = [sys.executable, "-c", "import gc, numpy; gc.disable(); import polars"]
     neuron = [
         *neuron_executable(),
         "compute",
@@ -46,16 +48,18 @@ def measure(runs: int) -> dict[str, float]:
         "--format",
         "plain",
     ]
-    for command in (baseline, numpy_alone, neuron):  # warm the file cache and the bytecode
+    for command in (baseline, numpy_alone, with_polars, neuron):  # warm the file cache and the bytecode
         timed(command)
-    base, alone, ours = [], [], []
+    base, alone, polars, ours = [], [], [], []
     for _ in range(runs):
         base.append(timed(baseline))
         alone.append(timed(numpy_alone))
+        polars.append(timed(with_polars))
         ours.append(timed(neuron))
     return {
         "baseline": statistics.median(base),
         "numpy": statistics.median(alone),
+        "polars": statistics.median(polars) - statistics.median(alone),
         "neuron": statistics.median(ours),
     }
 
@@ -78,6 +82,7 @@ def main() -> int:
         f"{'OK' if ratio <= TARGET else 'MISSED'}; {alone:.2f}x 'import numpy' (goal: at most {GOAL}x) "
         f"{'OK' if alone <= GOAL else 'not yet'}"
     )
+    print(f"polars' import on top of NumPy's (a long stream's): {result['polars'] * 1000:.0f} ms")
     return 0
 
 
