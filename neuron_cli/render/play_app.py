@@ -26,6 +26,7 @@ from .plot import Mark, curve, range_around
 DIGITS = 5  # significant digits in the lines of the screen; the command line on leaving has every digit
 CELL_DIGITS = 3  # in the tables: a 3 x 3 layer with its step rows fits 80 columns (the status line gives the
 # focused field's every digit)
+NARROW = 60  # columns: in a narrower terminal the help puts what a key does under the key, not beside it
 FOCUSED, EDITABLE = "reverse bold", "underline"
 BRAILLE = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # the dot of (row, column) in a cell's 4x2
 
@@ -204,6 +205,10 @@ class PlayApp(App[str]):
     def on_mount(self) -> None:
         self.refresh_screen()
 
+    def on_resize(self, event: events.Resize) -> None:
+        # the screen's width and the help's layout follow the terminal's, once its new size is laid out
+        self.call_after_refresh(self.refresh_screen)
+
     def refresh_screen(self) -> None:
         from rich.measure import Measurement
 
@@ -211,10 +216,11 @@ class PlayApp(App[str]):
         screen = self.query_one("#screen", Static)
         # as wide as the tables and the curve need (a narrow terminal scrolls sideways rather than cut a number
         # short); the lines of words wrap within that, or within the terminal where it is wider
-        fixed = [part for part in getattr(shown, "renderables", []) if isinstance(part, Table) or _unwrapped(part)]
+        parts = [] if self.helping else getattr(shown, "renderables", [])  # the help wraps: it never scrolls
+        fixed = [part for part in parts if isinstance(part, Table) or _unwrapped(part)]
         options = self.console.options.update_width(10_000)
         natural = max((Measurement.get(self.console, options, part).maximum for part in fixed), default=0)
-        screen.styles.width = max(natural, self.query_one("#body").size.width)
+        screen.styles.width = "100%" if self.helping else max(natural, self.query_one("#body").size.width)
         screen.update(shown)
         self.query_one("#keys", Static).update(self.keys_text())
 
@@ -236,21 +242,34 @@ class PlayApp(App[str]):
         text.append("\n" + say("Tab next  +/- change  a activation  g step  ? help  q leave"), style="dim")
         return text
 
-    def help_text(self) -> Text:
-        return Text(
-            message(
-                "Keys\n\n"
-                "  Tab, Shift+Tab   move between the fields\n"
-                "  + - Up Down      change the number by the step (--step), or the activation\n"
-                "  0-9 . e          type a number; - while typing is its sign; Enter sets it, Esc drops it\n"
-                "  a, A             next or previous activation of the layer in focus\n"
-                "  g                take the gradient step the screen shows (with --target)\n"
-                "  q, Ctrl+C        leave, printing the neuron compute command line of this screen\n"
-                "  Left Right PgUp PgDn  scroll a screen larger than the terminal\n"
-                "  ?                this help, or back\n",
-                self.lang,
-            )
-        )
+    def help_text(self) -> Group:
+        """Every key beside what it does; in a narrow terminal (under 60 columns) what it does goes under the key."""
+        from rich.padding import Padding
+
+        title, _, lines = message(
+            "Keys\n\n"
+            "  Tab, Shift+Tab   move between the fields\n"
+            "  + - Up Down      change the number by the step (--step), or the activation\n"
+            "  0-9 . e          type a number; - while typing is its sign; Enter sets it, Esc drops it\n"
+            "  a, A             next or previous activation of the layer in focus\n"
+            "  g                take the gradient step the screen shows (with --target)\n"
+            "  q, Ctrl+C        leave, printing the neuron compute command line of this screen\n"
+            "  Left Right PgUp PgDn  scroll a screen larger than the terminal\n"
+            "  ?                this help, or back\n",
+            self.lang,
+        ).partition("\n\n")
+        pairs = [line.strip().partition("  ")[::2] for line in lines.splitlines()]  # two spaces end a key
+        if self.size.width < NARROW:
+            under: list[RenderableType] = [Text(title, style="bold"), Text("")]
+            for key, does in pairs:
+                under += [Text("  " + key), Padding(does.strip(), (0, 0, 0, 6))]
+            return Group(*under)
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(no_wrap=True)
+        keys.add_column()
+        for key, does in pairs:
+            keys.add_row("  " + key, does.strip())
+        return Group(Text(title, style="bold"), Text(""), keys)
 
     def action_move(self, by: int) -> None:
         self.problem = self.said(self.play.enter())

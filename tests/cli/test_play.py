@@ -126,6 +126,31 @@ def test_a_narrow_terminal_scrolls_sideways_rather_than_cut_numbers():
     assert wide and scrolled > 0
 
 
+def test_the_help_wraps_within_a_narrow_terminal_and_widens_with_it():
+    def shown(app):
+        from textual.geometry import Region
+
+        screen = app.query_one("#screen")
+        strips = screen.render_lines(Region(0, 0, screen.size.width, screen.size.height))
+        return app.query_one("#body").max_scroll_x, "\n".join(strip.text.rstrip() for strip in strips)
+
+    async def go():
+        app = PlayApp(playground(), "en")
+        async with app.run_test(size=(40, 40)) as pilot:
+            await pilot.press("question_mark")
+            await pilot.pause()
+            narrow = shown(app)
+            await pilot.resize_terminal(100, 40)
+            await pilot.pause()
+            wide = shown(app)
+        return narrow, wide
+
+    (narrow_scroll, narrow), (wide_scroll, wide) = asyncio.run(go())
+    assert narrow_scroll == 0 and wide_scroll == 0
+    assert "  Tab, Shift+Tab\n      move between the fields" in narrow  # what a key does, under it
+    assert "Tab, Shift+Tab        move between the fields" in wide  # beside it
+
+
 def test_the_readme_s_keys_give_the_readme_s_line():
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     shown = readme.split("# then Tab Tab Tab + + g q\n")[1].splitlines()[0]
