@@ -42,7 +42,7 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     student, students = given.get("student"), given.get("students")
     if (student is None) == (students is None):
         raise NeuronError("give one student with --student ID, or a class with --students class.csv")
-    quiz = load_quiz(given["file"])
+    quiz = load_quiz(given["file"], "FILE")
     names = [unescaped_id(student)] if student is not None else class_list(str(students))
     if not all(names):
         raise NeuronError("--student: an id must not be empty")

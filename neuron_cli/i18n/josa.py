@@ -40,6 +40,9 @@ LARGE_FINAL = (4, 1, 0)  # 만, 억, 조: a unit of four zeros each
 READINGS_FILE = Path(__file__).parent / "readings.ko"  # how the names a sentence may hold are read
 _HANGUL = re.compile("[가-힣]")
 _LATIN_VOWEL_END = re.compile(r"(?:[aeiouy]|[aeiou]r|ow|ew|aw)$")  # 에, 이, 오, 우: no final consonant
+_LATIN_VOWEL = re.compile("[aeiouy]")
+# A letter's name ends in a final consonant for l 엘, r 알 (ㄹ), m 엠 (ㅁ) and n 엔 (ㄴ) alone.
+_LETTER_FINAL = {"l": RIEUL, "r": RIEUL, "m": 16, "n": 4}
 
 
 def final(word: str) -> int | None:
@@ -73,19 +76,33 @@ def final(word: str) -> int | None:
         reading = readings().get(word.lower())
         if reading:
             return final(reading)
-        if len(word) == 1 or word.isupper():  # letters read by their names: x 엑스, L 엘, N 엔, R 알
-            return (
-                8
-                if word[-1].lower() in "lr"
-                else 16
-                if word[-1].lower() == "m"
-                else 4
-                if word[-1].lower() == "n"
-                else 0
-            )
         lower = word.lower()
-        return 0 if _LATIN_VOWEL_END.search(lower) else (8 if lower.endswith("l") else 4)
+        if len(word) == 1 or word.isupper() or not _LATIN_VOWEL.search(lower):
+            return _LETTER_FINAL.get(lower[-1], 0)  # letters read by their names: x 엑스, csv 시에스브이, xml 엑스엠엘
+        return _english_final(lower)
     return None
+
+
+def _english_final(word: str) -> int:
+    """The final consonant of how Korean writes an English word it has no reading for, by the word's ending:
+    loanwords end in a vowel where English ends in a hiss or a consonant cluster (notes 노츠, text 텍스트, field
+    필드), in ㄹ, ㅁ, ㄴ, ㅇ where it ends in l, m, n, ng (model 모델, file 파일, name 네임, line 라인, string
+    스트링), and in a final consonant after a short vowel's stop (input 인풋, zip 집, book 북)."""
+    if word.endswith(("le", "l")):
+        return RIEUL
+    if word.endswith(("me", "m")):
+        return 16
+    if word.endswith("ng"):
+        return 21
+    if word.endswith(("ne", "n")):
+        return 4
+    if word.endswith("ck"):
+        return 1
+    if _LATIN_VOWEL_END.search(word) or word[-1] in "sxzhfvdgjqw" or len(word) < 2:
+        return 0
+    if word[-2] not in "aeiou":  # st, nt, pt, rk, lp: 스트, 트, 프트, 크, 프
+        return 0
+    return {"t": 19, "p": 17, "b": 17, "k": 1, "c": 1}.get(word[-1], 0)  # 인풋, 집, 웹, 북, 맥
 
 
 @functools.lru_cache(maxsize=1)

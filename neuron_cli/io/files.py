@@ -71,6 +71,53 @@ JSON_REASONS = (
 )
 
 
+# tomllib's reasons (Python 3.11 to 3.14, and tomli), their values as placeholders: each is put in the reader's
+# language; a reason not among them is shown as the parser gives it.
+TOML_REASONS = (
+    "Cannot declare {key} twice",
+    "Cannot mutate immutable namespace {key}",
+    "Cannot overwrite a value",
+    "Cannot redefine namespace {key}",
+    "Duplicate inline table key {key}",
+    "Escaped character is not a Unicode scalar value",
+    "Expected '=' after a key in a key/value pair",
+    "Expected ']' at the end of a table declaration",
+    "Expected ']]' at the end of an array declaration",
+    "Expected {text}",
+    "Found invalid character {text}",
+    "Illegal character {text}",
+    "Invalid date or datetime",
+    "Invalid hex value",
+    "Invalid initial character for a key part",
+    "Invalid statement",
+    "Invalid value",
+    "Unclosed array",
+    "Unclosed inline table",
+    "Unescaped '\\' in a string",
+    "Unterminated string",
+)
+
+
+def toml_problem(problem: Exception) -> tuple[Phrase | None, str]:
+    """Where a TOML parser stopped (line and column, or the end of the document) and why, each in the reader's
+    language where it is one of tomllib's own reasons."""
+    import re
+
+    text = str(problem)
+    found = re.fullmatch(r"(?s)(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", text)
+    if found is None:
+        return None, text
+    reason, line, column = found.groups()
+    at_end = Phrase("the end of the document")
+    where = Phrase("line {line}, column {column}", line=line, column=column) if line else at_end
+    for template in TOML_REASONS:
+        pattern = re.escape(template).replace(r"\{key\}", "(?P<key>.+)").replace(r"\{text\}", "(?P<text>.+)")
+        matched = re.fullmatch(pattern, reason)
+        if matched:
+            return where, Phrase(template, **matched.groupdict())
+    return where, reason
+
+
 def parse_json(content: str, where: str, path: Path) -> Any:
     """JSON text, or an error that names the file: bad syntax, numbers with thousands of digits, deep nesting."""
     import json
@@ -152,8 +199,13 @@ def read_document(path: Path, where: str) -> Any:
     try:
         return tomllib.loads(content)
     except tomllib.TOMLDecodeError as problem:
+        at, reason = toml_problem(problem)
+        if at is None:
+            raise NeuronError(
+                "{where}: {path} is not valid TOML: {problem}", where=where, path=path, problem=reason
+            ) from None
         raise NeuronError(
-            "{where}: {path} is not valid TOML: {problem}", where=where, path=path, problem=problem
+            "{where}: {path} is not valid TOML: {at}: {reason}", where=where, path=path, at=at, reason=reason
         ) from None
     except (RecursionError, ValueError) as problem:
         raise NeuronError(

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NeuronError
+from ..i18n import Phrase
 from ..nn import losses
 from ..nn.grading import MIN_SIG, Tolerance
 from ..nn.layers import Layer, Network
@@ -96,51 +97,60 @@ class Quiz:
         return replace(self, questions=drawn)
 
 
-def load_quiz(path_text: str) -> Quiz:
+def load_quiz(path_text: str, option: str = "--questions") -> Quiz:
     """A question file, every question checked: its network, what it asks, its ranges; or an error naming the
-    file, the question and the key."""
+    option or argument that gave it (`option`), the file, the question and the key."""
     path = Path(path_text)
-    document = read_document(path, "--questions")
+    document = read_document(path, option)
     if not _all_text(document):
-        raise NeuronError("--questions: {path} holds text that is not valid Unicode (a lone surrogate)", path=path_text)
+        raise NeuronError(
+            "{option}: {path} holds text that is not valid Unicode (a lone surrogate)", option=option, path=path_text
+        )
     if not isinstance(document, dict):
-        raise NeuronError("--questions: {path} should hold questions ([[question]] in TOML)", path=path_text)
+        raise NeuronError(
+            "{option}: {path} should hold questions ([[question]] in TOML)", option=option, path=path_text
+        )
     unknown = sorted(set(document) - {"seed", "title", "defaults", "question", "questions"})
     if unknown:
-        raise NeuronError("--questions: {path} has unknown keys: {items}", path=path_text, items=", ".join(unknown))
+        raise NeuronError(
+            "{option}: {path} has unknown keys: {items}", option=option, path=path_text, items=", ".join(unknown)
+        )
     entries = document.get("question", document.get("questions"))
     if not isinstance(entries, list) or not entries:
-        raise NeuronError("--questions: {path} has no questions; add [[question]] tables", path=path_text)
-    defaults = _defaults(document.get("defaults", {}), path_text)
-    questions = tuple(_question(entry, defaults, path, k) for k, entry in enumerate(entries, start=1))
+        raise NeuronError("{option}: {path} has no questions; add [[question]] tables", option=option, path=path_text)
+    defaults = _defaults(document.get("defaults", {}), path_text, option)
+    questions = tuple(_question(entry, defaults, path, k, option) for k, entry in enumerate(entries, start=1))
     ids = [q.id.lower() for q in questions]  # a sheet's headers are read whatever their case: q1 and Q1 are one
     twice = sorted({q.id for q in questions if ids.count(q.id.lower()) > 1})
     if twice:
-        raise NeuronError("--questions: {path}: the id {id!r} is given twice", path=path_text, id=twice[0])
+        raise NeuronError("{option}: {path}: the id {id!r} is given twice", option=option, path=path_text, id=twice[0])
     seed = document.get("seed")
     if seed is not None and not isinstance(seed, str):
-        raise NeuronError("--questions: {path}: seed should be a string, got {seed!r}", path=path_text, seed=seed)
+        raise NeuronError(
+            "{option}: {path}: seed should be a string, got {seed!r}", option=option, path=path_text, seed=seed
+        )
     if any(q.vary is not None for q in questions) and not seed:
         raise NeuronError(
-            '--questions: {path}: a question varies, so the file needs a seed (a string): seed = "hw1-2026"',
+            '{option}: {path}: a question varies, so the file needs a seed (a string): seed = "hw1-2026"',
+            option=option,
             path=path_text,
         )
     return Quiz(path_text, seed, questions)
 
 
-def _defaults(entry: Any, path: str) -> dict[str, Any]:
+def _defaults(entry: Any, path: str, option: str) -> dict[str, Any]:
     if not isinstance(entry, dict):
-        raise NeuronError("--questions: {path}: [defaults] should be a table", path=path)
+        raise NeuronError("{option}: {path}: [defaults] should be a table", option=option, path=path)
     unknown = sorted(set(entry) - set(DEFAULT_KEYS))
     if unknown:
         raise NeuronError(
-            "--questions: {path}: [defaults] has unknown keys: {items}", path=path, items=", ".join(unknown)
+            "{option}: {path}: [defaults] has unknown keys: {items}", option=option, path=path, items=", ".join(unknown)
         )
     return entry
 
 
-def _question(entry: Any, defaults: dict[str, Any], path: Path, number: int) -> Question:
-    where = f"--questions: {path}, question {number}"
+def _question(entry: Any, defaults: dict[str, Any], path: Path, number: int, option: str) -> Question:
+    where = Phrase("{option}: {path}, question {number}", option=option, path=path, number=number)
     if not isinstance(entry, dict):
         raise NeuronError("{where} should be a table of keys (id, x, w, ask, ...)", where=where)
     unknown = sorted(set(entry) - set(QUESTION_KEYS) - set(TOLERANCE_KEYS))
@@ -153,12 +163,12 @@ def _question(entry: Any, defaults: dict[str, Any], path: Path, number: int) -> 
             where=where,
             id=name,
         )
-    where = f"--questions: {path}, question {name}"
+    where = Phrase("{option}: {path}, question {name}", option=option, path=path, name=name)
     network = _network(entry, path, where)
     inputs = _numbers(entry, "x", where)
     if inputs is None:
         raise NeuronError("{where} needs its inputs x", where=where)
-    network.check_inputs(inputs.size, f"{where}, x")
+    network.check_inputs(inputs.size, Phrase("{where}, {key}", where=where, key="x"))
     targets = _numbers(entry, "target", where)
     if targets is not None and targets.size != network.output_size:
         raise NeuronError(
@@ -202,14 +212,20 @@ def _network(entry: dict[str, Any], path: Path, where: str) -> Network:
     weights = entry.get("w")
     if weights is None:
         raise NeuronError("{where} needs its weights w (or a model file)", where=where)
-    matrix = parse_matrix(weights, f"{where}, w") if isinstance(weights, str) else check_array(weights, f"{where}, w")
+    matrix = (
+        parse_matrix(weights, Phrase("{where}, {key}", where=where, key="w"))
+        if isinstance(weights, str)
+        else check_array(weights, Phrase("{where}, {key}", where=where, key="w"))
+    )
     bias = _numbers(entry, "b", where)
     activation = entry.get("activation", "linear")
     if not isinstance(activation, str):
         raise NeuronError('{where}: activation should be a SPEC string such as "sigmoid"', where=where)
     try:
         layer = Layer.create(
-            matrix, bias if bias is not None else 0.0, parse_activation(activation, f"{where}, activation")
+            matrix,
+            bias if bias is not None else 0.0,
+            parse_activation(activation, Phrase("{where}, {key}", where=where, key="activation")),
         )
     except NeuronError as problem:
         raise NeuronError("{where}: {problem}", where=where, problem=problem) from None
@@ -222,8 +238,8 @@ def _numbers(entry: dict[str, Any], key: str, where: str) -> Array | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return parse_vector(value, f"{where}, {key}")
-    return check_array(value, f"{where}, {key}").reshape(-1)
+        return parse_vector(value, Phrase("{where}, {key}", where=where, key=key))
+    return check_array(value, Phrase("{where}, {key}", where=where, key=key)).reshape(-1)
 
 
 MAX_POINTS = 1e6  # a question's points at most: scores stay finite, however many questions
@@ -251,7 +267,7 @@ def _asked(ask: Any, network: Network, stepped: bool, where: str) -> tuple[Expec
         raise NeuronError('{where}: ask should list what the students give, e.g. ask = ["y1", "z1"]', where=where)
     asked = []
     for item in ask:
-        expected = parse_asked(item.strip(), network, f"{where}, ask")
+        expected = parse_asked(item.strip(), network, Phrase("{where}, {key}", where=where, key="ask"))
         if expected is None or expected.kind in ("x", "t"):
             raise NeuronError(
                 "{where}: ask {item!r} is not an answer: y1.., z1.., loss, w1_1.., b1.. (l2.w1_1 for a layer)",
@@ -260,7 +276,10 @@ def _asked(ask: Any, network: Network, stepped: bool, where: str) -> tuple[Expec
             )
         if expected.kind in ("loss", "w", "b") and not stepped:
             raise NeuronError(
-                "{where}: ask {item!r} comes after a training step: give the question a target", where=where, item=item
+                "{where}: ask {item!r} needs the question's target (the loss is measured against it; a training step's "
+                "weights and biases follow from it): give the question a target",
+                where=where,
+                item=item,
             )
         asked.append(expected)
     names = [e.header.lower() for e in asked]  # y1 and Y1 head one column

@@ -168,3 +168,22 @@ def test_every_help_page_fits_40_columns_breaking_between_words(neuron, command,
     run = neuron(*command.split(), "--help", "--lang", lang, env={"COLUMNS": "40"})
     assert run.code == 0 and max(cell_len(line) for line in run.out.splitlines()) <= 40
     assert "--help" in run.out and "neuron" in run.out
+
+
+@pytest.mark.parametrize(
+    ("toml", "args", "korean"),
+    [
+        ('[[question]]\nid = "q1"\nfoo = 1\n', [], "FILE: q.toml, 1번째 문항에 알 수 없는 키가 있습니다: foo"),
+        ('[[question]]\nid = "q1"\nx = [1, 2]\nw = [1, 2, 3]\nask = ["y1"]\n', [], "문항 q1, x에 값이 2개 있지만"),
+        ("[[question]\n", [], "q.toml 파일은 올바른 TOML이 아닙니다: 1번째 줄 11번째 글자: 배열 선언 끝에 ']]'가"),
+        ("a = [1, 2\n", [], "올바른 TOML이 아닙니다: 문서 끝: 배열이 닫히지 않았습니다"),
+        ("", ["-a", "leaky_relu:negative_slope=abc"], "-a: leaky_relu의 negative_slope: 수가 아닙니다"),
+    ],
+)
+def test_an_error_built_from_pieces_is_korean_in_every_piece(neuron, tmp_path, monkeypatch, toml, args, korean):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q.toml").write_text(toml)
+    command = ["compute", "-x", "1,2", "-w", "1,2", *args] if args else ["quiz", "q.toml", "--student", "a"]
+    run = neuron(*command, "--lang", "ko")
+    assert run.code == 2 and korean in run.err
+    assert not re.search(r"question|Expected|Unclosed|'s ", run.err)

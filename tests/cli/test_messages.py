@@ -12,7 +12,7 @@ from neuron_cli import i18n as messages
 from neuron_cli.cli.app import make_app
 from neuron_cli.cli.help import key, paragraphs
 from neuron_cli.i18n import catalog
-from neuron_cli.io.files import JSON_REASONS
+from neuron_cli.io.files import JSON_REASONS, TOML_REASONS
 from neuron_cli.nn.activations import REGISTRY
 from neuron_cli.nn.losses import REGISTRY as LOSSES
 
@@ -76,7 +76,8 @@ def help_keys():
 
 
 def all_keys():
-    return source_keys() | registry_keys() | help_keys() | set(messages.EXTRA_KEYS) | set(JSON_REASONS)
+    reasons = set(JSON_REASONS) | set(TOML_REASONS)  # a parser's own reasons, put in the reader's language
+    return source_keys() | registry_keys() | help_keys() | set(messages.EXTRA_KEYS) | reasons
 
 
 def test_every_message_has_its_korean():
@@ -136,6 +137,21 @@ def test_no_sentence_falls_back_to_both_forms_of_a_particle():
         ("a.csv", "은", "a.csv는"),
         ("'x3'", "은", "'x3'은"),
         ("tanh", "와", "tanh와"),
+        ("data.txt", "은", "data.txt는"),  # 티엑스티: letters read by their names
+        ("notes.md", "은", "notes.md는"),
+        ("notes", "은", "notes는"),  # 노츠
+        ("'abc'", "으로", "'abc'로"),
+        ("weights.npy", "이", "weights.npy가"),
+        ("model.h5", "을", "model.h5를"),
+        ("model.json", "은", "model.json은"),  # 제이슨
+        ("hw1.toml", "으로", "hw1.toml로"),  # ㄹ
+        ("file", "은", "file은"),  # 파일
+        ("name", "이", "name이"),  # 네임
+        ("string", "이", "string이"),  # 스트링
+        ("test", "이", "test가"),  # 테스트
+        ("input", "이", "input이"),  # 인풋
+        ("student", "은", "student는"),  # 스튜던트
+        ("XML", "로", "XML로"),
     ],
 )
 def test_a_particle_follows_how_its_word_is_read(word, particle, shown):

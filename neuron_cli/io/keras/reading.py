@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import NeuronError
+from ...i18n import Phrase
 from . import safety
 from .config import Chain, chain_of
 from .layers import MAX_PARAMS, described
@@ -65,7 +66,7 @@ def _read_zip(data: bytes, path: Path, max_params: int) -> KerasModel:
             if group is None:
                 raise NeuronError("the weights of layer {name!r} are missing", name=layer.name)
             return [
-                safety.values(safety.child(group, str(k)), shape, f"{layer.name}'s {key}")
+                safety.values(safety.child(group, str(k)), shape, Phrase("{name}'s {key}", name=layer.name, key=key))
                 for k, (key, shape) in enumerate(wanted.items())
             ]
 
@@ -126,7 +127,7 @@ def _read_h5(data: bytes, path: Path, max_params: int) -> KerasModel:
                     wanted=len(wanted),
                 )
             return [
-                safety.values(safety.child(group, name), shape, f"{layer.name}'s {key}")
+                safety.values(safety.child(group, name), shape, Phrase("{name}'s {key}", name=layer.name, key=key))
                 for name, (key, shape) in zip(names, wanted.items())
             ]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...errors import NeuronError
+from ...i18n import Phrase
 from ..numbers import parse_number
 from . import functions as f
 from .functions import Array, Value
@@ -171,7 +172,9 @@ def get(spec: str | ActivationSpec) -> ActivationSpec:
             )
         if key in given:
             raise NeuronError("activation {spec!r} gives {key} twice", spec=spec, key=key)
-        given[key] = _parameter_value(text, kinds.get(key, "number"), f"{activation.name}'s {key}")
+        given[key] = _parameter_value(
+            text, kinds.get(key, "number"), Phrase("{name}'s {key}", name=activation.name, key=key)
+        )
     return bind(activation, given)
 
 
