@@ -30,9 +30,11 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     out = make_console(sys.stdout, color=make_view(given, outcome.lang).color)
     width, height = given.get("width"), given.get("height")
     height = 20 if height is None else height
-    width = width if width is not None else min(72, out.width)
-    if not (10 <= width <= 1000 and 5 <= height <= 500):
-        raise NeuronError("--width takes 10 to 1000 and --height 5 to 500")
+    if width is not None and not 10 <= width <= 1000:
+        raise NeuronError("--width takes 10 to 1000 columns, got {value}", value=width)
+    if not 5 <= height <= 500:
+        raise NeuronError("--height takes 5 to 500 lines, got {value}", value=height)
+    width = width if width is not None else max(10, min(72, out.width))  # a terminal narrower than 10 scrolls
     points = [parse_number(text, f"--at ({text})") for text in given.get("at") or []]
     marks = [Mark(z, f"z = {z:g}") for z in points]
     range_ = given.get("range_")
