@@ -31,7 +31,9 @@ def _csv_text(pl: ModuleType, rows: Array) -> str:
         return str(pl.Series(rows[:, 0]).cast(pl.String).str.join("\n").item()) + "\n"
     if rows.shape[1] >= WIDE:
         return _array_text(pl, rows)
-    return str(pl.DataFrame(rows, schema=[f"c{i}" for i in range(rows.shape[1])]).write_csv(include_header=False))
+    # orient: a square block in Fortran order would otherwise be read column by column, and written transposed
+    frame = pl.DataFrame(rows, schema=[f"c{i}" for i in range(rows.shape[1])], orient="row")
+    return str(frame.write_csv(include_header=False))
 
 
 def _array_text(pl: ModuleType, rows: Array) -> str:

@@ -462,3 +462,33 @@ def test_chunks_from_a_descriptor_without_readv(monkeypatch, tmp_path):
     with path.open("rb") as source:
         assert list(chunks.chunks(source, size=1000)) == expected
     assert b"".join(expected) == path.read_bytes()
+
+
+@pytest.mark.parametrize("activation", ["linear", "softmax"])
+def test_a_block_with_as_many_rows_as_outputs_is_not_written_transposed(neuron, tmp_path, activation):
+    """Polars' reader gives columns (a Fortran array); a square block of them was once written column by column,
+    and softmax's sums added in another order: the same rows through a pipe and from a file now give one text."""
+    weights = np.random.default_rng(5).normal(size=(10, 400))
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps({"layers": [{"weights": weights.tolist(), "activation": activation}]}))
+    rows = np.random.default_rng(6).normal(size=(10, 400)) * 1000
+    (tmp_path / "rows.csv").write_text(rows_text(rows))
+    piped = neuron("compute", "--model", str(model), "-f", "plain", stdin=rows_text(rows).encode())
+    from_file = neuron("compute", "--model", str(model), "-f", "plain", "-x", f"@{tmp_path / 'rows.csv'}")
+    assert piped.code == 0 and piped.out == from_file.out
+    z = np.array([[sum(x * w for x, w in zip(row, neuron_weights)) for neuron_weights in weights] for row in rows])
+    assert np.allclose(
+        np.array([line.split(",") for line in piped.lines()], dtype=float)[:, 0],
+        (
+            z[:, 0]
+            if activation == "linear"
+            else np.exp(z[:, 0] - z.max(axis=1)) / np.exp(z - z.max(axis=1)[:, None]).sum(1)
+        ),
+        rtol=1e-12,
+    )
+
+
+def test_the_fast_writer_writes_a_square_fortran_block_by_rows():
+    pl = polars.polars()
+    rows = np.asfortranarray(np.arange(9.0).reshape(3, 3) + 0.5)
+    assert fast_text._csv_text(pl, rows) == rows_text(rows)
