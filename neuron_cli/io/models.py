@@ -47,7 +47,7 @@ def load_model(path_text: str, input_size: int | None = None, seed: int = 0, max
     as Keras's do, from `seed`; the first needs `input_size` (from the data)."""
     model = read_model(path_text, "--model", input_size, seed, max_params)
     try:
-        return model.network()
+        return model.network(max_params)
     except NeuronError as problem:
         raise NeuronError("--model: {path}: {problem}", path=path_text, problem=problem) from None
 

@@ -212,3 +212,78 @@ def test_save_model_h5_writes_keras_legacy_hdf5(tmp_path):
             assert all(isinstance(ours["model_weights"][group][n], h5py.Dataset) for n in names)
         assert json.loads(ours.attrs["model_config"])["class_name"] == "Sequential"
     assert read_keras(str(path)).params == 6
+
+
+def keras_archive(path: Path, layers: list, weights: dict[str, np.ndarray]) -> Path:
+    """A .keras file of a Sequential config and its weights (layers/<name>/vars/<k>)."""
+    config = {"class_name": "Sequential", "config": {"name": "s", "layers": layers}}
+    store = io.BytesIO()
+    with h5py.File(store, "w") as h5:
+        for name, array in weights.items():
+            h5[name] = array
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", json.dumps(config))
+        archive.writestr("model.weights.h5", store.getvalue())
+    return path
+
+
+def input_layer(size: int) -> dict:
+    return {"class_name": "InputLayer", "config": {"batch_shape": [None, size], "name": "input"}}
+
+
+def test_thousands_of_layers_are_read_in_linear_time(tmp_path):
+    dense = {"class_name": "Dense", "config": {"name": "dense", "units": 1, "activation": "sigmoid"}}
+    drops = [{"class_name": "Dropout", "config": {"name": f"d{i}", "rate": 0.1}} for i in range(16000)]
+    weights = {"layers/dense/vars/0": np.ones((2, 1)), "layers/dense/vars/1": np.zeros(1)}
+    path = keras_archive(tmp_path / "deep.keras", [input_layer(2), dense, *drops], weights)
+    start = time.monotonic()
+    network = load_model(str(path))
+    assert time.monotonic() - start < 8.0  # a guard against the quadratic read: 15 s, when each layer summed all before
+    assert network.forward(np.array([[1.0, 2.0]])).outputs[0, 0] == pytest.approx(1 / (1 + np.exp(-3.0)))
+
+
+def test_a_layer_computed_value_by_value_on_a_wide_input_counts_its_square(tmp_path):
+    activation = {"class_name": "Activation", "config": {"name": "a", "activation": "sigmoid"}}
+    path = keras_archive(tmp_path / "wide.keras", [input_layer(60000), activation], {})
+    refused(path, r"layer 'a' \(Activation\) on 60000 values is computed as a layer of 60000 x 60000 weights")
+    small = keras_archive(tmp_path / "small.keras", [input_layer(3), activation], {})
+    assert load_model(str(small)).forward(np.zeros((1, 3))).outputs.tolist() == [[0.5, 0.5, 0.5]]
+
+
+def test_a_kernel_of_fill_values_alone_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "fill.h5"
+    config = {
+        "class_name": "Sequential",
+        "config": {
+            "name": "s",
+            "layers": [
+                input_layer(9000),
+                {"class_name": "Dense", "config": {"name": "dense", "units": 10000, "activation": "linear"}},
+            ],
+        },
+    }
+    with h5py.File(path, "w") as store:
+        store.attrs["model_config"] = json.dumps(config)
+        group = store.create_group("model_weights/dense")
+        group.create_dataset("dense/kernel", shape=(9000, 10000), dtype="f4", chunks=(1000, 1000), fillvalue=0.5)
+        group.create_dataset("dense/bias", data=np.zeros(10000, "f4"))
+        group.attrs["weight_names"] = [b"dense/kernel", b"dense/bias"]
+    assert path.stat().st_size < 1 << 17
+    refused(path, "declares 90000000 numbers but the file holds 0 bytes of them")
+
+
+def test_max_params_holds_where_the_kernel_gives_the_input_size(tmp_path):
+    path = tmp_path / "keras1.h5"
+    config = {
+        "class_name": "Sequential",
+        "config": [{"class_name": "Dense", "config": {"name": "dense_1", "units": 10, "activation": "relu"}}],
+    }
+    with h5py.File(path, "w") as store:
+        store.attrs["model_config"] = json.dumps(config)
+        group = store.create_group("model_weights/dense_1")
+        group["dense_1/kernel:0"] = np.ones((50, 10), "f4")
+        group["dense_1/bias:0"] = np.zeros(10, "f4")
+        group.attrs["weight_names"] = [b"dense_1/kernel:0", b"dense_1/bias:0"]
+    with pytest.raises(NeuronError, match=r"more than 100 parameters \(--max-params\)"):
+        load_model(str(path), max_params=100)
+    assert load_model(str(path), max_params=510).layers[0].weights.shape == (10, 50)

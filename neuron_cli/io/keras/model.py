@@ -19,7 +19,7 @@ import numpy as np
 
 from ...errors import NeuronError
 from ...nn.activations import get
-from ...nn.layers import Layer, Network
+from ...nn.layers import MAX_PARAMS, Layer, Network
 
 Array = np.ndarray
 ACTIVATION_LAYERS = ("Activation", "ReLU", "LeakyReLU", "ELU", "Softmax")
@@ -89,19 +89,36 @@ class KerasModel:
     def trainable(self) -> int:
         return sum(layer.trainable for layer in self.layers)
 
-    def network(self) -> Network:
-        """The network neuron computes (see the module's docstring)."""
+    def network(self, max_params: int = MAX_PARAMS) -> Network:
+        """The network neuron computes (see the module's docstring), of at most `max_params` weights."""
         layers: list[Layer] = []
         for layer in self.layers:
-            layers.extend(_computed(layer, layers))
+            layers.extend(_computed(layer, layers, max_params))
         if not layers:
             raise NeuronError("the model has no layer that computes (Dense, BatchNormalization, ...)")
         return Network(tuple(layers))
 
 
-def _computed(layer: KerasLayer, before: list[Layer]) -> list[Layer]:
+def _computed(layer: KerasLayer, before: list[Layer], max_params: int = MAX_PARAMS) -> list[Layer]:
     """The layers of the network that compute what this Keras layer does (none for a shape or nothing layer; an
-    activation after a linear Dense replaces that Dense's)."""
+    activation after a linear Dense replaces that Dense's). A layer Keras computes value by value (Activation,
+    BatchNormalization, PReLU) is a square layer here: its weights count towards `max_params` before they are
+    made, so that a wide input cannot ask for gigabytes."""
+    if layer.kind in ("activation", "batch_normalization", "prelu"):
+        merged = layer.kind == "activation" and (
+            get(layer.activation).is_identity or (before and before[-1].activation.is_identity and not before[-1].label)
+        )
+        size = 0 if merged else before[-1].output_size if before and layer.kind == "activation" else _size(layer)
+        squares = 4 if layer.kind == "prelu" else 1  # a PReLU of a slope per unit: two layers of 2 x size x size
+        if sum(part.weights.size for part in before) + squares * size * size > max_params:
+            raise NeuronError(
+                "layer {name!r} ({kind}) on {size} values is computed as a layer of {size} x {size} weights, more "
+                "than {limit} parameters in all (--max-params)",
+                name=layer.name,
+                kind=layer.class_name,
+                size=size,
+                limit=max_params,
+            )
     if layer.kind == "dense":
         assert layer.kernel is not None
         bias = layer.bias if layer.bias is not None else 0.0

@@ -139,18 +139,26 @@ def _model(chain: Chain, arrays: Weights, max_params: int) -> KerasModel:
     --max-params) before its numbers are read."""
     model = KerasModel(chain.name, chain.input_shape, dtype=chain.dtype)
     shape = chain.input_shape
+    counted = 0  # the parameters of the layers before (a running sum: 16,000 layers are read in linear time)
+
+    def check(params: int) -> None:
+        if counted + params > max_params:
+            raise NeuronError("it has more than {limit} parameters (--max-params)", limit=max_params)
+
     for index, entry in enumerate(chain.entries):
         layer, wanted = described(entry, shape)
-        if entry.class_name != "InputLayer" or chain.functional:  # as model.summary() lists them
+        listed = entry.class_name != "InputLayer" or chain.functional  # as model.summary() lists them
+        if listed:
             model.layers.append(layer)
-        if model.params > max_params:
-            raise NeuronError("it has more than {limit} parameters (--max-params)", limit=max_params)
+        check(layer.params)
         if wanted:
             layer.arrays = dict(zip(wanted, arrays(layer, index, wanted)))
         if layer.kind == "dense" and shape is None:  # no layer said the input's size: the kernel says it
             inputs = layer.arrays["kernel"].shape[0]
             model.input_shape = (inputs,)
             layer.params = layer.trainable = inputs * (layer.units or 0) + (layer.units or 0) * layer.use_bias
+            check(layer.params)
+        counted += layer.params if listed else 0
         shape = layer.output_shape
     return model
 

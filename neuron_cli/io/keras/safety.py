@@ -155,10 +155,28 @@ def values(dataset: Any, shape: tuple[int, ...], what: str) -> Array:
             found=found,
             shape=tuple(shape),
         )
+    declared = int(np.prod(found)) * dataset.dtype.itemsize
+    try:
+        stored = dataset.id.get_storage_size()
+    except (OSError, ValueError, RuntimeError):
+        stored = declared
+    if declared > MAX_RATIO * max(stored, 1 << 14):  # as an archive member: no more than 100x what the file holds
+        raise NeuronError(
+            "its {what} declares {count} numbers but the file holds {stored} bytes of them (unwritten or packed "
+            "more than {ratio} times): not a model's weights",
+            what=what,
+            count=int(np.prod(found)),
+            stored=stored,
+            ratio=MAX_RATIO,
+        )
     try:
         array = np.asarray(dataset[()], dtype=np.float64)
     except (OSError, ValueError, TypeError) as problem:
         raise NeuronError("its {what} cannot be read ({problem})", what=what, problem=problem) from None
+    except MemoryError:
+        raise NeuronError(
+            "its {what} of {count} numbers does not fit in memory", what=what, count=int(np.prod(found))
+        ) from None
     if not np.isfinite(array).all():
         raise NeuronError("its {what} holds numbers that are not finite (NaN or infinite)", what=what)
     return array
