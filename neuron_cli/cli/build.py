@@ -89,17 +89,23 @@ def stdin_source(x: str | None) -> IO[bytes]:
     return sys.stdin.buffer
 
 
-def refuse_same_file() -> None:
-    """`neuron compute ... < f >> f` would read its own output for ever: standard input and output the same
-    file is refused (by device and inode)."""
+def refuse_same_file(source: Any = None, path: str | None = None) -> None:
+    """`neuron compute ... < f >> f` (or `check --answers f >> f`) would read its own output for ever: an input
+    (standard input, or the file `source` opened from `path`) that is the file standard output writes to is
+    refused (by device and inode)."""
     import os
     import stat
 
     try:
-        given, written = os.fstat(sys.stdin.fileno()), os.fstat(sys.stdout.fileno())
+        given = os.fstat((sys.stdin if source is None else source).fileno())
+        written = os.fstat(sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # a stream without a descriptor (a test's), or a closed one
         return
     if stat.S_ISREG(given.st_mode) and (given.st_dev, given.st_ino) == (written.st_dev, written.st_ino):
+        if path is not None:
+            raise NeuronError(
+                "--answers: {path} is the file standard output writes to; write the report to another file", path=path
+            )
         raise NeuronError("standard input and standard output are the same file; write the output to another file")
 
 

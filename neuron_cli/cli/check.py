@@ -15,7 +15,16 @@ from ..render import Format, write
 from ..run.compute import check
 from ..run.grading import run_sheet
 from ..run.requests import CheckRequest, GradeRequest
-from .build import build_network, check_finite, chosen_format, make_view, refuse_unused, stdin_source, value
+from .build import (
+    build_network,
+    check_finite,
+    chosen_format,
+    make_view,
+    refuse_same_file,
+    refuse_unused,
+    stdin_source,
+    value,
+)
 from .edge import Outcome, quiet_stdout
 
 HELP = """Check your answer: exit 0 when every output matches --expect, 1 when one does not.
@@ -95,6 +104,8 @@ def grade(given: dict[str, Any], outcome: Outcome, split: bool = False) -> int:
             write("unreadable", problem, make_view({}, outcome.lang), Format.gradescope, sys.stdout)
             sys.stdout.flush()
         raise
+    if sheet != "-":
+        refuse_same_file(source, sheet)  # nothing written: standard output is the sheet itself
     out = open(os.devnull, "w") if given.get("quiet") else sys.stdout  # noqa: SIM115 - closed with the process
     counts, reader_gone = run_sheet(source, asked, out)
     if reader_gone:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import IO, Any, NamedTuple, TypeVar
 
 from ..errors import NeuronError
+from ..nn.numbers import is_number
 
 PIECE = 1 << 20  # bytes read and decoded at a time
 MAX_FIELD = 1 << 20  # one line may hold up to 1 MiB of text; a longer one is refused, not held whole
@@ -294,11 +295,24 @@ def safe_column(cells: list[str]) -> list[str]:
     return list(map(spreadsheet_safe, cells))
 
 
+def safe_answers(cells: list[str]) -> list[str]:
+    """An answer column as written, a signed number (-0.5, +1e3) included: a spreadsheet reads it as the number
+    it is. Any other cell it would run as a formula (-1+2, =A1, @x) gets a leading '."""
+    guarded = safe_column(cells)
+    if guarded is cells:
+        return cells
+    return [cell if cell[:1] in "+-" and is_number(cell) else spreadsheet_safe(cell) for cell in cells]
+
+
 def unescaped_id(text: str) -> str:
-    """An id as written before spreadsheet_safe guarded it ('@alice is @alice), spaces around it aside: the id a
-    sheet `neuron quiz` made gives back is the one its numbers were drawn for."""
+    """An id as written before spreadsheet_safe guarded it ('@alice is @alice), spaces around it aside, in
+    Unicode's composed form (NFC: 김민지 typed on a Mac, in decomposed jamo, is the same student): the id a sheet
+    `neuron quiz` made gives back is the one its numbers were drawn for."""
+    import unicodedata
+
     text = text.strip()
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START) else text
+    text = text[1:] if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_START) else text
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def write_columns(out: IO[str], columns: list[list[str]]) -> None:

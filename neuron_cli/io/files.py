@@ -207,7 +207,9 @@ def read_document(path: Path, where: str) -> Any:
         raise NeuronError(
             "{where}: {path} is not valid TOML: {at}: {reason}", where=where, path=path, at=at, reason=reason
         ) from None
-    except (RecursionError, ValueError) as problem:
+    except RecursionError:
+        raise NeuronError("{where}: {path} is nested too deeply", where=where, path=path) from None
+    except ValueError as problem:
         raise NeuronError(
             "{where}: {path} cannot be read: {problem}", where=where, path=path, problem=problem
         ) from None

@@ -21,6 +21,8 @@ and the student's id, the same on every machine and every Python version.
 
 from __future__ import annotations
 
+import collections
+import functools
 import hashlib
 import math
 import re
@@ -86,7 +88,11 @@ class Quiz:
     questions: tuple[Question, ...]
 
     def question(self, name: str) -> Question | None:
-        return next((q for q in self.questions if q.id == name), None)
+        return self._by_id.get(name)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Question]:  # a sheet's every cell looks its question up: 10,000 questions, too
+        return {q.id: q for q in self.questions}
 
     def varies(self) -> bool:
         return any(q.vary is not None for q in self.questions)
@@ -120,8 +126,9 @@ def load_quiz(path_text: str, option: str = "--questions") -> Quiz:
         raise NeuronError("{option}: {path} has no questions; add [[question]] tables", option=option, path=path_text)
     defaults = _defaults(document.get("defaults", {}), path_text, option)
     questions = tuple(_question(entry, defaults, path, k, option) for k, entry in enumerate(entries, start=1))
-    ids = [q.id.lower() for q in questions]  # a sheet's headers are read whatever their case: q1 and Q1 are one
-    twice = sorted({q.id for q in questions if ids.count(q.id.lower()) > 1})
+    # a sheet's headers are read whatever their case: q1 and Q1 are one
+    counted = collections.Counter(q.id.lower() for q in questions)
+    twice = sorted({q.id for q in questions if counted[q.id.lower()] > 1})
     if twice:
         raise NeuronError("{option}: {path}: the id {id!r} is given twice", option=option, path=path_text, id=twice[0])
     seed = document.get("seed")
@@ -221,12 +228,9 @@ def _network(entry: dict[str, Any], path: Path, where: str) -> Network:
     activation = entry.get("activation", "linear")
     if not isinstance(activation, str):
         raise NeuronError('{where}: activation should be a SPEC string such as "sigmoid"', where=where)
+    spec = parse_activation(activation, Phrase("{where}, {key}", where=where, key="activation"))  # names itself
     try:
-        layer = Layer.create(
-            matrix,
-            bias if bias is not None else 0.0,
-            parse_activation(activation, Phrase("{where}, {key}", where=where, key="activation")),
-        )
+        layer = Layer.create(matrix, bias if bias is not None else 0.0, spec)
     except NeuronError as problem:
         raise NeuronError("{where}: {problem}", where=where, problem=problem) from None
     return Network((layer,))

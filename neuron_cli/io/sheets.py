@@ -155,13 +155,23 @@ def ordered(columns: dict[int, int], letter: str, line: int, base: int = 1) -> l
 
 
 def numbers_of(
-    block: list[tuple[int, list[str]]], columns: list[int], headers: list[str], lines: bool = True
+    block: list[tuple[int, list[str]]],
+    columns: list[int],
+    headers: list[str],
+    lines: bool = True,
+    decimal_comma: bool = False,
 ) -> tuple[Array, list]:
     """The block's numbers in these columns (rows, columns), and each row's problem (None where it has none: a
-    row with one is all nan), naming the line where `lines` (an answer sheet's row says its line itself).
-    NumPy parses with float(), as the careful parser does: they accept the same text."""
+    row with one is all nan), naming the line where `lines` (an answer sheet's row says its line itself), 0,5
+    read as 0.5 with `decimal_comma`. NumPy parses with float(), as the careful parser does: they accept the same
+    text."""
     if not columns:
         return np.zeros((len(block), 0)), [None] * len(block)
+    if decimal_comma:  # (a sheet of decimal commas is read by this careful path alone)
+        block = [
+            (line, [fields[c].replace(",", ".") if c in columns else fields[c] for c in range(len(fields))])
+            for line, fields in block
+        ]
     cells = operator.itemgetter(*columns)  # in C: a row's cells (one column: the cell itself; reshaped below)
     texts = list(map(cells, map(operator.itemgetter(1), block)))
     flat = texts if len(columns) == 1 else list(itertools.chain.from_iterable(texts))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -255,3 +256,9 @@ def check_outputs(written: list[str], outputs: Array, tolerance: Tolerance, scal
         tuple(graded.hints),
         tolerance,
     )
+
+
+def earned(worth: float, right: Any, asked: int) -> Any:
+    """A question's score from how many of its `asked` answers are right (a number, or one per row): its worth
+    exactly when all are, so that a full score equals the maximum (not 0.9999999999999999 of 1 in 10 shares)."""
+    return np.where(right == asked, worth, worth * np.asarray(right) / asked)

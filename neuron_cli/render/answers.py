@@ -12,7 +12,8 @@ from typing import IO, Any
 import numpy as np
 
 from ..i18n import describe, message, plural
-from ..io.csvfile import safe_column, spreadsheet_safe, write_columns, write_rows
+from ..io.csvfile import safe_answers, safe_column, spreadsheet_safe, write_columns, write_rows
+from ..nn.grading import earned
 from .fast_text import texts
 from .numbers import format_number, json_number
 from .verdicts import hint_words
@@ -181,12 +182,22 @@ def answers_json(part: Any, view: View, out: IO[str]) -> None:
         out.write("\n".join(lines) + "\n")
 
 
+def report_names(layout: Any) -> list[str]:
+    """The naming columns' headers beside the report's own: a sheet's column named as one of them (score,
+    verdict, y1_correct, ...) gets " (sheet)" after its name, so that no report holds two columns of one name and
+    no column a student wrote passes for neuron's."""
+    own = {"line", "score", "max_score", "verdict", "reason"}
+    for answer in layout.answers:
+        own.update(f"{answer.name}{end}".lower() for end in ("", "_correct", "_verdict"))
+    return [header + " (sheet)" if header.lower() in own else header for header in layout.name_headers]
+
+
 def answers_csv(part: Any, view: View, out: IO[str]) -> None:
     """The naming columns, score, max_score, verdict, then for each answer column c: c as written, c_correct
     and c_verdict; last, why a row could not be read. Made a column at a time: a block has thousands of rows."""
     layout, marks = part.layout, part.marks
     if part.first:
-        header = [*layout.name_headers, "score", "max_score", "verdict"]
+        header = [*report_names(layout), "score", "max_score", "verdict"]
         for answer in layout.answers:
             header += [answer.name, f"{answer.name}_correct", f"{answer.name}_verdict"]
         write_rows(out, [[*map(spreadsheet_safe, header), "reason"]])
@@ -196,7 +207,7 @@ def answers_csv(part: Any, view: View, out: IO[str]) -> None:
     columns = [safe_column(list(map(itemgetter(j), marks.names))) for j in range(len(layout.names))]
     columns += [_numbers(marks.scores), [format_number(layout.max_score)] * rows, marks.verdicts]
     for k in range(len(layout.answers)):
-        columns += [safe_column(marks.answers[k]), _numbers(marks.correct[k])]
+        columns += [safe_answers(marks.answers[k]), _numbers(marks.correct[k])]
         columns.append(marks.graded[k].verdicts)
     reasons = [""] * rows  # most sheets have no unreadable row: a Python loop only where one has
     if marks.reasons.count(None) != rows:
@@ -238,7 +249,7 @@ def answers_table(part: Any, view: View, out: IO[str]) -> None:
     console = make_console(out, color=view.color, width=view.width)
     layout, marks = part.layout, part.marks
     if len(marks):
-        columns = [Column(message("line", view), key=True)] + [Column(h, key=True) for h in layout.name_headers]
+        columns = [Column(message("line", view), key=True)] + [Column(h, key=True) for h in report_names(layout)]
         columns += [Column(answer.name) for answer in layout.answers]
         columns += [Column(message("score", view)), Column(message("verdict", view))]
         rows: list[list[Any]] = []
@@ -329,10 +340,9 @@ def answers_gradescope(part: Any, view: View, out: IO[str]) -> None:
     marks), whose output says each answer's verdict."""
     marks, layout = part.marks, part.layout
     tests = []
-    for question in layout.questions:
-        columns = [k for k, answer in enumerate(layout.answers) if answer.question == question]
-        most = sum(layout.answers[k].points for k in columns)
-        score = sum(marks.points[k][0] for k in columns) if len(marks) else 0.0
+    for question, most, columns in layout.groups:
+        right_answers = sum(marks.graded[k].verdicts[0] == "pass" for k in columns) if len(marks) else 0
+        score = float(earned(most, right_answers, len(columns))) if len(marks) else 0.0
         output = [cell_words(part, k, 0, view) for k in columns] if len(marks) else []
         right = len(marks) and all(marks.graded[k].verdicts[0] == "pass" for k in columns)
         tests.append(
@@ -347,11 +357,13 @@ def answers_gradescope(part: Any, view: View, out: IO[str]) -> None:
     document: dict[str, Any] = {"score": json_number(marks.scores[0]) if len(marks) else 0.0, "tests": tests}
     if len(marks) and marks.reasons[0] is not None:
         document["output"] = reason(part, 0, view)
+        document["output_format"] = "text"  # the top-level default renders HTML: a student's text is shown as text
     out.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def unreadable_gradescope(problem: Any, view: View, out: IO[str]) -> None:
     """The results.json of a submission that cannot be read: score 0 and the reason, for the student to see
     (the contract's `{"score": 0, "output": .., "tests": []}`)."""
-    document = {"score": 0.0, "output": describe(problem, view.lang), "tests": []}
+    # output_format: the top-level default (simple_format) renders HTML, and the reason may quote a student's text
+    document = {"score": 0.0, "output": describe(problem, view.lang), "output_format": "text", "tests": []}
     out.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")

@@ -4,6 +4,7 @@ the running tally a summary is made of. Shared by a teacher's own sheet and a cl
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import re
@@ -19,7 +20,7 @@ from ..io import polars
 from ..io.csvfile import unescaped_id
 from ..io.questions import Question, Quiz, draw
 from ..io.sheets import Expected, Schema, check_names, read_schema
-from ..nn.grading import Graded, Tolerance, grade_column
+from ..nn.grading import Graded, Tolerance, earned, grade_column
 from ..nn.layers import NetworkPass
 from ..nn.learning import TrainingStep, learning_step
 from ..nn.numbers import is_number
@@ -37,8 +38,9 @@ class AnswerColumn:
     name: str
     question: str
     expected: Expected
-    points: float
+    points: float  # the question's worth shared by its answers: what this one earns when right
     tolerance: Tolerance
+    worth: float = 1.0  # the question's points
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,16 @@ class Layout:
 
     @property
     def max_score(self) -> float:
-        return float(sum(answer.points for answer in self.answers))
+        """The questions' points added in order, as a full score adds them."""
+        return float(sum(worth for _, worth, _ in self.groups))
+
+    @functools.cached_property
+    def groups(self) -> list[tuple[str, float, list[int]]]:
+        """Each question, its points, and its answer columns (found once: a file may hold 10,000 questions)."""
+        columns: dict[str, list[int]] = {question: [] for question in self.questions}
+        for k, answer in enumerate(self.answers):
+            columns[answer.question].append(k)
+        return [(q, self.answers[ks[0]].worth if ks else 0.0, ks) for q, ks in columns.items()]
 
     @property
     def name_headers(self) -> list[str]:
@@ -66,7 +77,7 @@ def teacher_layout(headers: list[str], request: Any, line: int) -> Layout:
     """A teacher's own sheet: x1.. inputs, t1.. targets, and answer columns worth `request.points` each (1)."""
     schema = read_schema(headers, request.network, line, request.view.index_base)
     answers = [
-        AnswerColumn(e.column, e.header.strip(), e.header.strip(), e, request.points, request.tolerance)
+        AnswerColumn(e.column, e.header.strip(), e.header.strip(), e, request.points, request.tolerance, request.points)
         for e in schema.expected
     ]
     return Layout(headers, schema.names, answers, [a.question for a in answers], schema=schema)
@@ -84,14 +95,15 @@ def quiz_layout(headers: list[str], quiz: Quiz, id_column: str, line: int) -> La
             column=id_column,
         )
     student = keys.index(id_column.lower())
+    where = {key: column for column, key in reversed(list(enumerate(keys)))}  # a key's first column
     answers, used = [], {student}
     for question in quiz.questions:
         share = question.points / len(question.asked)
         for e in question.asked:
             name = f"{question.id}.{e.header}"
-            column = keys.index(name.lower()) if name.lower() in keys else -1
+            column = where.get(name.lower(), -1)
             used.add(column)
-            answers.append(AnswerColumn(column, name, question.id, e, share, question.tolerance))
+            answers.append(AnswerColumn(column, name, question.id, e, share, question.tolerance, question.points))
     for column, key in enumerate(keys):
         if re.fullmatch(r"[xt]\d+", key):  # the question file holds every input and target: a sheet cannot
             raise NeuronError(
@@ -192,8 +204,10 @@ def graded_marks(
         marks.correct.append(truths[k][0].tolist())
         marks.graded.append(graded)
         marks.points.append(np.where(passed[k], answer.points, 0.0).tolist())
-    points = np.array([answer.points for answer in layout.answers]).reshape(-1, 1)
-    marks.scores = np.sum(np.where(passed, points, 0.0), axis=0).tolist()
+    scores = np.zeros(len(lines))
+    for _, worth, columns in layout.groups:  # in the order max_score adds them: a full score is the maximum
+        scores += earned(worth, passed[columns].sum(axis=0), len(columns))
+    marks.scores = scores.tolist()
     verdicts = np.where(passed.all(axis=0), "pass", "fail").astype(object)
     verdicts[unreadable] = "invalid"
     marks.verdicts = verdicts.tolist()
@@ -216,7 +230,7 @@ def _readable(layout: Layout, block: Sequence) -> tuple[list[list[str]], list[Ne
     width, student = len(layout.headers), layout.student
     fields_of = list(map(itemgetter(1), block))
     plain = set(map(itemgetter(2), block)) <= {None} and set(map(len, fields_of)) <= {width}
-    if plain and (student is None or all(map(str.strip, map(itemgetter(student), fields_of)))):
+    if plain and (student is None or all(map(_good_id, map(itemgetter(student), fields_of)))):
         return fields_of, [None] * len(block)  # the common case, in C (map) rather than a Python loop a row
     reasons: list[NeuronError | None] = []
     rows = []
@@ -227,9 +241,20 @@ def _readable(layout: Layout, block: Sequence) -> tuple[list[list[str]], list[Ne
             )
         if problem is None and student is not None and not fields[student].strip():
             problem = NeuronError("the student id is missing")
+        elif problem is None and student is not None and not _good_id(fields[student]):
+            problem = NeuronError(
+                "the student id {id!r} holds a control or invisible character; neuron quiz gives no numbers for it",
+                id=fields[student].strip(),
+            )
         reasons.append(problem)
         rows.append(fields + [""] * (width - len(fields)) if len(fields) < width else fields[:width])
     return rows, reasons
+
+
+def _good_id(cell: str) -> bool:
+    """Whether a student id is one `neuron quiz` gives numbers for: not blank, and printable text alone."""
+    text = cell.strip()
+    return bool(text) and text.isprintable()
 
 
 def _truths(
@@ -252,7 +277,7 @@ def _teacher_truths(layout: Layout, rows: list[list[str]], reasons: list, block:
     found: dict[str, Array | None] = {}
     for key, columns, given in (("x", schema.inputs, context.inputs), ("t", schema.targets, context.targets)):
         if columns:
-            values, problems = numbers_of(numbered, columns, schema.headers, lines=False)
+            values, problems = numbers_of(numbered, columns, schema.headers, False, context.decimal_comma)
             if problems.count(None) != len(problems):  # (counted in C: in the common case all are None)
                 for r, problem in enumerate(problems):
                     reasons[r] = reasons[r] or problem
@@ -346,8 +371,7 @@ def tally(marks: Marks, layout: Layout) -> dict[str, Any]:
     passed = np.zeros((len(marks.graded), len(marks)), dtype=bool)
     for k, graded in enumerate(marks.graded):
         passed[k] = np.array(graded.verdicts, dtype=object) == "pass"
-    for question in layout.questions:
-        columns = [k for k, answer in enumerate(layout.answers) if answer.question == question]
+    for question, _, columns in layout.groups:
         right[question] = int(passed[columns].all(axis=0).sum())
     counts["questions"] = right
     if layout.student is not None:  # a class's sheet: who has every answer right, by student id

@@ -149,3 +149,82 @@ def test_infinite_answers_are_invalid_and_a_wrong_zero_point_question_fails(neur
     document = json.loads(neuron("check", "--answers", "s.csv", "--questions", "z.toml", "-f", "gradescope").out)
     assert [test["status"] for test in document["tests"]] == ["failed", "failed"]
     assert "q1.y1: invalid" in document["tests"][0]["output"]
+
+
+def test_a_sheets_column_named_as_a_reports_own_cannot_pass_for_it(neuron, homework):
+    (homework / "s.csv").write_text(
+        "student,y1_verdict,y1_correct,score,verdict,x1,x2,x3,y1\nmal,pass,0.1,1.0,pass,1,2,3,0.1\n"
+    )
+    run = neuron("check", "--answers", "s.csv", "-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "-f", "csv")
+    header, row = list(csv.reader(io.StringIO(run.out)))
+    assert len(set(header)) == len(header)  # one column of each name: a script reads neuron's
+    report = dict(zip(header, row))
+    assert report["score"] == "0.0" and report["verdict"] == "fail" and report["y1_verdict"] == "fail"
+    assert report["score (sheet)"] == "1.0" and report["verdict (sheet)"] == "pass"
+
+
+def test_grading_a_sheet_into_itself_is_refused_before_a_byte_is_written(homework):
+    import subprocess
+
+    from tests.conftest import environment, neuron_command
+
+    (homework / "s.csv").write_text(sheet([["alice", *right_answers("alice")]]))
+    before = (homework / "s.csv").read_bytes()
+    for fmt in ("csv", "gradescope"):  # `>> s.csv`: it would grade its own report for ever
+        with open(homework / "s.csv", "ab") as appended:
+            command = [*neuron_command(), "check", "--answers", "s.csv", "--questions", "hw1.toml", "-f", fmt]
+            done = subprocess.run(command, stdout=appended, stderr=subprocess.PIPE, env=environment(), timeout=60)
+        assert done.returncode == 2 and b"standard output writes to" in done.stderr
+    assert (homework / "s.csv").read_bytes() == before
+
+
+def test_a_full_score_is_the_maximum_however_the_points_are_shared(neuron, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    weights = "[" + ",".join(f"[{k}]" for k in range(1, 11)) + "]"
+    asked = ", ".join(f'"y{k}"' for k in range(1, 11))
+    (tmp_path / "p.toml").write_text(
+        f'[[question]]\nid = "q"\npoints = 1\nx = [1]\nw = {weights}\nask = [{asked}]\n'
+        '[[question]]\nid = "r"\npoints = 0.3\nx = [1]\nw = [[1], [2], [3]]\nask = ["y1", "y2", "y3"]\n'
+    )
+    header = ",".join([*(f"q.y{k}" for k in range(1, 11)), "r.y1", "r.y2", "r.y3"])
+    (tmp_path / "p.csv").write_text(f"student,{header}\ns,{','.join(map(str, range(1, 11)))},1,2,3\n")
+    row = json.loads(neuron("check", "--answers", "p.csv", "--questions", "p.toml", "-f", "json").lines()[0])
+    assert row["score"] == row["max_score"] == 1.3
+    graded = json.loads(neuron("check", "--answers", "p.csv", "--questions", "p.toml", "-f", "gradescope").out)
+    assert [(t["score"], t["max_score"]) for t in graded["tests"]] == [(1.0, 1.0), (0.3, 0.3)]
+    assert graded["score"] == 1.3
+
+
+def test_a_negative_answer_is_written_as_it_is_and_a_formula_is_not_run(neuron, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.csv").write_text("student,x1,y1\nal,-1,-0.5\nbo,1,-1+2\ncy,1,=1\n")
+    run = neuron("check", "--answers", "s.csv", "-w", "0.5", "-f", "csv")
+    answers = [row[4] for row in csv.reader(io.StringIO(run.out))][1:]
+    assert answers == ["-0.5", "'-1+2", "'=1"]
+
+
+def test_decimal_commas_are_read_in_the_inputs_too(neuron, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.csv").write_text("student;x1;x2;x3;y1\nann;0,5;2;3;0,5622\n")
+    run = neuron("check", "--answers", "s.csv", "-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--decimal-comma")
+    assert run.code == 0
+
+
+def test_an_id_quiz_refuses_is_invalid_and_a_decomposed_one_is_the_same_student(neuron, homework):
+    import unicodedata
+
+    composed = "김민지"
+    numbers = json.loads(neuron("quiz", "hw1.toml", "--student", composed, "-f", "json").out)
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert json.loads(neuron("quiz", "hw1.toml", "--student", decomposed, "-f", "json").out) == numbers
+    right = right_answers(composed)
+    (homework / "s.csv").write_text(sheet([[decomposed, *right], ["alice\u200b", *right_answers("alice")]]))
+    rows = [json.loads(line) for line in grade(neuron, "s.csv", "-f", "json").lines()]
+    assert rows[0]["verdict"] == "pass"
+    assert rows[1]["verdict"] == "invalid" and "invisible character" in rows[1]["reason"]
+
+
+def test_gradescope_shows_a_reason_as_text_never_as_html(neuron, homework):
+    (homework / "s.csv").write_text("student,q1.<img src=x onerror=alert(1)>\nalice,1\n")
+    document = json.loads(grade(neuron, "s.csv", "-f", "gradescope", "--student", "alice").out)
+    assert document["output_format"] == "text" and "<img" in document["output"]
