@@ -83,6 +83,8 @@ def described_network(
 
 def stdin_source(x: str | None) -> IO[bytes]:
     """Standard input as the stream of rows: asked for with `-x -`, or taken when it is not a terminal."""
+    if sys.stdin is None and x == "-":
+        raise NeuronError("-x -: standard input is closed; pipe rows of inputs into it, or give -x 1,2,3")
     if sys.stdin is None or (x is None and sys.stdin.isatty()):
         raise NeuronError("give the inputs with -x (e.g. -x 1,2,3), or pipe rows of inputs into standard input")
     refuse_same_file()

@@ -17,7 +17,7 @@ from .build import (
     chosen_format,
     make_view,
     refuse_plot,
-    refuse_same_file,
+    stdin_source,
     value,
 )
 from .edge import Outcome, report
@@ -62,8 +62,7 @@ def run(given: dict[str, Any], outcome: Outcome, split: bool = False) -> int:
     asked = request(given, outcome.lang, split)
     stdin = None
     if asked.inputs == "-" or (asked.inputs is None and sys.stdin is not None and not sys.stdin.isatty()):
-        refuse_same_file()
-        stdin = sys.stdin.buffer
+        stdin = stdin_source(asked.inputs)  # (refused where standard input is closed, or is the output file)
     steps = compute(asked, stdin, sys.stdout)
     if steps:
         note_still(steps[0].still, asked.network)

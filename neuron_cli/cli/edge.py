@@ -51,7 +51,12 @@ def failures(lang: str | None = None) -> Iterator[Outcome]:
     outcome = Outcome(start(lang))
     try:
         yield outcome
-    except (NeuronError, EndedElsewhere, OSError, KeyboardInterrupt) as problem:  # a bug keeps its traceback
+    except (NeuronError, EndedElsewhere, OSError, KeyboardInterrupt, MemoryError, ImportError) as caught:
+        if isinstance(caught, ImportError) and not _cannot_map(caught):
+            raise  # a missing module is a bug: its traceback (as any other bug keeps its own)
+        problem: BaseException = caught
+        if isinstance(caught, (MemoryError, ImportError)):  # ulimit -v, or the machine's memory: a user's limit
+            problem = NeuronError("not enough memory to go on (a limit such as ulimit -v, or the machine's)")
         outcome.code, outcome.stopped = exit_code(problem, outcome.if_the_pipe_closes), True
         if isinstance(problem, NeuronError):
             with contextlib.suppress(OSError, ValueError):
@@ -65,6 +70,11 @@ def failures(lang: str | None = None) -> Iterator[Outcome]:
             cannot_write(problem)  # a full disk, /dev/full, a closed stdout: the output could not be written
         else:
             quiet_stdout()  # a closed pipe, Ctrl-C, or the other process's end: nothing more to say
+
+
+def _cannot_map(problem: ImportError) -> bool:
+    """Whether a module loaded late failed for want of memory: the loader could not map its library."""
+    return "failed to map" in str(problem) or "allocate memory" in str(problem)
 
 
 def run_command(work: Callable[[dict[str, Any], Outcome], int], given: dict[str, Any]) -> int:

@@ -117,13 +117,15 @@ def whole_stdout() -> None:
 
 
 def guard_streams() -> None:
-    """A closed stderr (2>&-) is pointed at /dev/null, so that no file opened later takes its number and errors
-    land nowhere rather than somewhere else; a closed stdout is reported, since nothing could be written."""
-    if not _is_open(2):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    """A closed stdin, stdout or stderr (<&-, >&-, 2>&-) is pointed at /dev/null, so that no file opened later
+    takes its number and errors land nowhere rather than somewhere else; a closed stdout is reported, since
+    nothing could be written. They are opened in order: each takes the lowest free number, the one closed."""
+    closed = [descriptor for descriptor in (0, 1, 2) if not _is_open(descriptor)]
+    for descriptor in closed:
+        os.dup2(os.open(os.devnull, os.O_RDONLY if descriptor == 0 else os.O_WRONLY), descriptor)
+    if 2 in closed:
         sys.stderr = None  # nothing is reported when stderr is closed
-    if not _is_open(1):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    if 1 in closed:
         if sys.stderr is not None:
             sys.stderr.write("error: cannot write the output: standard output is closed\n")
             sys.stderr.flush()

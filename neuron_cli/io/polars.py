@@ -72,6 +72,10 @@ def read_rows(block: bytes, width: int) -> Array | None:
         )
     except (pl.exceptions.PolarsError, TypeError):  # TypeError: a polars whose read_csv takes other arguments
         return None
+    except BaseException as problem:  # a panic of polars' (no thread to spawn under ulimit): the careful parser
+        if not _panic(problem):
+            raise
+        return None
     if frame.height == 0 or sum(frame.null_count().row(0)):
         return None
     # rows in C order, as the careful parser gives them: NumPy's reductions along a row (softmax's max and sum) add
@@ -92,6 +96,16 @@ def floats(texts: list[str]) -> Array | None:
         column = pl.Series(texts, dtype=pl.String).cast(pl.Float64, strict=False)
     except (pl.exceptions.PolarsError, TypeError):
         return None
+    except BaseException as problem:
+        if not _panic(problem):
+            raise
+        return None
     if column.null_count():
         return None
     return np.asarray(column.to_numpy(), dtype=np.float64)
+
+
+def _panic(problem: BaseException) -> bool:
+    """Whether `problem` is a Rust panic inside polars (pyo3's PanicException, a BaseException): polars could not
+    do the work (it could not start its threads, under a memory limit), and Python does it instead."""
+    return type(problem).__name__ == "PanicException"

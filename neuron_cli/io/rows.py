@@ -30,6 +30,9 @@ POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about
 POLARS_COLUMNS = 10_000  # wider rows go to np.loadtxt too: polars' cost for each column outweighs its speed
 
 
+_ODD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")  # see values.refuse_odd_characters
+
+
 class StreamError(Exception):
     """A bad line: `problem` says what is wrong with it, `rows` holds the good rows of its block before it."""
 
@@ -48,10 +51,11 @@ def parse_lines(block: bytes, first_line: int, network: Network) -> Array:
     for offset, raw in enumerate(block.split(b"\n")):
         number = first_line + offset
         try:
-            text = raw.decode("utf-8").strip()
-            if not text or text.startswith("#"):
+            text = raw.decode("utf-8")
+            text = text[:-1] if text.endswith("\r") else text  # a CRLF line end
+            if not text.strip() or text.lstrip().startswith("#"):
                 continue
-            fields = split_values(text)
+            fields = split_values(text, Phrase("line {line}", line=number))
             values = [
                 parse_number(field, Phrase("line {line}, value {number}", line=number, number=k))
                 for k, field in enumerate(fields, start=1)
@@ -93,6 +97,8 @@ def fast_parse(block: bytes, width: int) -> Array | None:
         rows = polars.read_rows(block, width)
         if rows is not None:
             return rows
+    if _ODD_BYTES.search(block):  # NumPy's reader would take a vertical tab or form feed for white space
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "input contained no data": blank lines, left to the careful parser

@@ -45,15 +45,55 @@ def pasted(text: str) -> str:
     return inner.rstrip(",") if inner.endswith(",") and not inner.endswith(",,") else inner
 
 
-def split_values(text: str) -> list[str]:
-    """The fields of a row: separated by commas and/or white space; an empty field stays (and is refused later)."""
-    stripped = pasted(text).strip()
+# Characters that separate numbers are commas, spaces and tabs: any other control or separator character (a
+# vertical tab, form feed, NEL, U+2028, a no-break space, a carriage return within a line) is refused, with its
+# place, rather than read as white space (Python's float() and str.split() would).
+_ODD = re.compile(r"[^\S \t]|[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def refuse_odd_characters(text: str, where: str) -> None:
+    """Refuse a control or separator character other than a space or a tab, naming it and its place (1 for the
+    first character of `text`)."""
+    found = _ODD.search(text)
+    if found is None:
+        return
+    import unicodedata
+
+    character = found.group()
+    names = {
+        "\v": Phrase("vertical tab"),
+        "\f": Phrase("form feed"),
+        "\r": Phrase("carriage return"),
+        "\n": Phrase("line break"),
+        "\x85": Phrase("next line, NEL"),
+        "\u2028": Phrase("line separator"),
+        "\u2029": Phrase("paragraph separator"),
+        "\xa0": Phrase("no-break space"),
+    }
+    control = unicodedata.category(character) == "Cc"
+    name = names.get(character) or (Phrase("a control character") if control else Phrase("a space of another width"))
+    raise NeuronError(
+        "{where}: character {position} is {code} ({name}), which separates nothing: separate numbers with commas, "
+        "spaces or tabs",
+        where=where,
+        position=found.start() + 1,
+        code=f"U+{ord(character):04X}",
+        name=name,
+    )
+
+
+def split_values(text: str, where: str) -> list[str]:
+    """The fields of a row: separated by commas and/or white space; an empty field stays (and is refused later).
+    Any other control or separator character is refused."""
+    text = pasted(text)
+    refuse_odd_characters(text, where)
+    stripped = text.strip()
     return _SEPARATOR.split(stripped) if stripped else [""]
 
 
 def parse_vector(text: str, where: str) -> Array:
     """Numbers separated by commas and/or white space, e.g. `1,2,3`, `1 2 3`, `-1, .5, 2e-3`."""
-    fields = split_values(text)
+    fields = split_values(text, where)
     if fields == [""]:
         raise NeuronError("{where} is empty; give numbers separated by commas, e.g. 1,2,3", where=where)
     return np.array(
@@ -74,7 +114,9 @@ def parse_matrix(text: str, where: str, row_name: str = "neuron") -> Array:
     empty value between commas is.
     """
     text = pasted(text)
-    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    # lines end at \n (or \r\n, or \r alone: a file from an old Mac); \v, \f and U+2028 are refused in a line
+    ends = re.compile(r"\r\n|\r|\n") if "\n" not in text else re.compile(r"\r?\n")
+    lines = [line for line in ends.split(text) if line.strip() and not line.lstrip().startswith("#")]
     rows = [row for line in lines or [""] for row in line.split(";")]
     vectors = [
         parse_vector(

@@ -111,4 +111,6 @@ def check(request: CheckRequest) -> Verdict:
             outputs=Phrase("is {count} output" if outputs.size == 1 else "are {count} outputs", count=outputs.size),
         )
     # floating noise (0.1 + 0.2 - 0.3) is the 0 it stands for: its scale says so
-    return check_outputs(split_values(request.expect), outputs, request.tolerance, forward.passes[-1].output_scale())
+    return check_outputs(
+        split_values(request.expect, "--expect"), outputs, request.tolerance, forward.passes[-1].output_scale()
+    )

@@ -17,10 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
-import numpy as np
-
 from ..errors import EndedElsewhere
-from ..io.chunks import FileRange, newlines, widen_pipe
+from ..io.chunks import FileRange, first_longer_line, newlines, widen_pipe
 
 SPLIT_FROM = 1 << 20  # a regular file at least this big is read by two processes
 LAST_WORD = "done"  # the key of the child's last tally: its pieces are all written
@@ -442,17 +440,5 @@ def split_point(descriptor: int, middle: int) -> int | None:
 
 
 def _has_longer_line(raw: bytes, longest: int) -> bool:
-    """Whether a line of `raw` (its line break included) is longer than `longest` bytes. Where a line break
-    falls in every stretch of longest // 2 bytes, none is, as a few memchr calls show; only otherwise are the
-    lines measured (which goes through every line break: 3% of grading a large sheet)."""
-    half = max(1, longest // 2)
-    if all(raw.find(b"\n", start, start + half) >= 0 for start in range(0, len(raw), half)):
-        return False
-    return _longest_line_of(raw) > longest
-
-
-def _longest_line_of(raw: bytes) -> int:
-    """The length of the longest line in `raw`, its line break included."""
-    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord("\n"))
-    starts = np.concatenate([[-1], ends])
-    return int(max(np.diff(starts).max(initial=0), len(raw) - 1 - starts[-1]))
+    """Whether a line of `raw` (its line break included) is longer than `longest` bytes."""
+    return first_longer_line(raw, longest) is not None

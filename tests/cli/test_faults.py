@@ -69,6 +69,33 @@ def test_a_closed_stdout_is_an_error_not_a_silent_success():
     assert closed.returncode == 2 and b"standard output is closed" in closed.stderr
 
 
+@pytest.mark.parametrize(
+    ("closing", "says"),
+    [
+        (">&- 2>&-", b""),  # a closed stderr took the number of the closed stdout, which then looked open
+        ("-x - <&-", b"-x -: standard input is closed"),
+        ("<&-", b"give the inputs with -x"),
+    ],
+)
+def test_closed_standard_streams_are_one_message_and_exit_2(closing, says):
+    command = f"printf '1,2\\n' | {' '.join(neuron_command())} compute -w 1,1 {closing}"
+    done = subprocess.run(["bash", "-c", command], capture_output=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == b"" and says in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_running_out_of_memory_is_one_message_and_exit_2(capsys):
+    from neuron_cli.cli.edge import failures
+
+    for problem in (MemoryError(), ImportError("x.so: failed to map segment from shared object")):
+        with failures("en") as outcome:
+            raise problem
+        assert outcome.code == 2 and capsys.readouterr().err == (
+            "error: not enough memory to go on (a limit such as ulimit -v, or the machine's)\n"
+        )
+    with pytest.raises(ImportError), failures("en"):
+        raise ImportError("No module named 'missing'")  # a bug keeps its traceback
+
+
 def test_with_stderr_closed_nothing_goes_to_stdout():
     closed = subprocess.run(
         f"{' '.join(neuron_command())} compute -x 1 -w abc 2>&-", shell=True, capture_output=True, timeout=60

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neuron_cli.io import chunks, polars
+from neuron_cli.io.chunks import first_longer_line
 from neuron_cli.io.rows import chunk_bytes
 from neuron_cli.io.sheets import splits_as_lines
 from neuron_cli.nn.layers import Layer, Network
@@ -194,18 +195,23 @@ def test_pieces_cover_the_file_in_order_each_starting_a_line(
         assert start <= end
 
 
-@pytest.mark.parametrize(
-    "raw, longest", [(b"", 0), (b"1\n", 2), (b"1\n22\n", 3), (b"1\n22\n333", 3), (b"333\n1\n", 4), (b"1\n\n", 2)]
-)
-def test_longest_line_counts_its_line_break(raw, longest):
-    assert parallel._longest_line_of(raw) == longest
+def longer_lines(raw: bytes, longest: int) -> list[int]:
+    """Where each line longer than `longest` (its line break included) starts, measured line by line."""
+    starts, at = [], 0
+    for line in raw.splitlines(keepends=True):
+        if len(line) > longest:
+            starts.append(at)
+        at += len(line)
+    return starts
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(0, 40), min_size=1, max_size=30), st.integers(1, 45), st.booleans())
 def test_a_line_too_long_is_found_as_measuring_every_line_finds_it(lengths, longest, ends_in_break):
     raw = b"\n".join(b"x" * length for length in lengths) + (b"\n" if ends_in_break else b"")
-    assert parallel._has_longer_line(raw, longest) == (parallel._longest_line_of(raw) > longest)
+    found = longer_lines(raw, longest)
+    assert first_longer_line(raw, longest) == (found[0] if found else None)
+    assert parallel._has_longer_line(raw, longest) == bool(found)
 
 
 def test_sheet_lines_split_as_the_csv_reader_counts_them():

@@ -492,3 +492,40 @@ def test_the_fast_writer_writes_a_square_fortran_block_by_rows():
     pl = polars.polars()
     rows = np.asfortranarray(np.arange(9.0).reshape(3, 3) + 0.5)
     assert fast_text._csv_text(pl, rows) == rows_text(rows)
+
+
+@pytest.mark.parametrize("character", ["\v", "\f", "\x1c", "\x85", "\u2028", "\xa0", "\u2003", "\r"])
+@pytest.mark.parametrize("where", ["between", "at the end"])
+def test_a_control_or_separator_character_in_a_row_is_refused_with_its_place(neuron, character, where):
+    line = f"1{character}2" if where == "between" else f"1,2{character}"
+    run = neuron("compute", "-w", "1,1", stdin=f"3,4\n{line}\n5,6\n".encode())
+    if line == "1,2\r":  # a CRLF line end
+        assert run.code == 0 and run.out == "7.0\n3.0\n11.0\n"
+        return
+    assert run.code == 2 and run.out == "7.0\n"
+    assert f"line 2: character {2 if where == 'between' else 4} is U+{ord(character):04X}" in run.err
+    assert neuron("compute", "-x", line, "-w", "1,1").code == 2
+
+
+def test_what_separates_numbers_is_still_read():
+    from neuron_cli.io.values import split_values
+
+    for row in (
+        "1,2",
+        "1 2",
+        "1\t2",
+        "1, 2",
+        "1，2",
+        "1　2",
+        " 1,2 ",
+    ):  # full-width comma and space of Korean keyboards
+        assert split_values(row, "-x") == ["1", "2"]
+
+
+@pytest.mark.parametrize(("length", "refused"), [(1 << 20, False), ((1 << 20) + 1, True), (1_500_000, True)])
+def test_a_line_longer_than_1_mib_is_refused_whatever_the_chunk(neuron, length, refused):
+    line = b"1,2" + b" " * (length - 4) + b"\n"  # its line break included, as the limit counts it
+    for weights in ("1,1", "1,1;1,-1"):
+        run = neuron("compute", "-w", weights, stdin=b"1,2\n" + line + b"3,4\n")
+        assert (run.code == 2) == refused and run.out.startswith("3.0")
+        assert ("line 2 is longer than 1048576 bytes" in run.err) == refused
