@@ -95,6 +95,18 @@ def test_what_keras_would_compute_otherwise_does_not_become_a_keras_file(tmp_pat
     assert not (tmp_path / "s.keras").exists()
 
 
+@pytest.mark.parametrize(
+    "spec", ["relu:threshold=-1", "relu:negative_slope=-0.5", "relu:max_value=-1", "leaky_relu:negative_slope=-0.1"]
+)
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_a_parameter_keras_layers_refuse_is_not_saved_for_keras(tmp_path, spec, suffix):
+    # keras.layers.ReLU(threshold=-1.0) raises, and so would keras.saving.load_model on the file
+    with pytest.raises(NeuronError, match="refuses a negative"):
+        save_model_file(Network((Layer.create([1.0], 0.0, spec),)), str(tmp_path / f"r{suffix}"))
+    assert not (tmp_path / f"r{suffix}").exists()
+    save_model_file(Network((Layer.create([1.0], 0.0, "relu:threshold=1,max_value=3"),)), str(tmp_path / "ok.keras"))
+
+
 def test_files_neuron_cannot_read_say_why(tmp_path):
     damaged = tmp_path / "damaged.keras"
     damaged.write_bytes((FIXTURES / "mlp.keras").read_bytes()[:300])

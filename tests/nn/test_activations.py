@@ -95,6 +95,11 @@ def test_stable_forms_at_the_extremes():
     assert get("softplus")(np.array([-1000.0]))[0] == 0.0
     assert get("log_sigmoid")(np.array([-1000.0]))[0] == -1000.0
     assert get("squareplus")(np.array([-1e8]))[0] == pytest.approx(1e-8, rel=1e-12)  # b / (2 * 2e8)
+    # b = 0 is relu: finite where z / 2 underflows, and the left piece's derivative at the kink
+    relu_like = get("squareplus:b=0")
+    z = np.array([-5e-324, 0.0, -1.0, 5e-324, 2.0])
+    assert relu_like(z).tolist() == [0.0, 0.0, 0.0, 5e-324, 2.0]
+    assert relu_like.derivative(z).tolist() == [0.0, 0.0, 0.0, 1.0, 1.0]
     np.testing.assert_allclose(get("softmax")(np.array([1000.0, 0.0])), [1.0, 0.0])
 
 

@@ -17,6 +17,9 @@ from ...nn.layers import Layer, Network
 from .reading import snake_case
 from .safety import _h5py
 
+# What Keras's activation layers refuse to be built with (their __init__ raises on a negative value)
+KERAS_NON_NEGATIVE = {"ReLU": ("threshold", "negative_slope", "max_value"), "LeakyReLU": ("negative_slope",)}
+
 
 def _keras_activation(spec: ActivationSpec, layer_number: int) -> Any:
     """An activation as Keras's Dense serializes it: its name, or for parameters a layer object."""
@@ -38,6 +41,16 @@ def _keras_activation(spec: ActivationSpec, layer_number: int) -> Any:
         return spec.name
     if entry.keras_layer is not None:
         class_name, settings = entry.keras_layer(spec.params)
+        negative = [key for key in KERAS_NON_NEGATIVE.get(class_name, ()) if (settings.get(key) or 0) < 0]
+        if negative:  # keras.saving.load_model would refuse the file
+            raise NeuronError(
+                "layer {layer_number}'s {label}: Keras's {class_name} layer refuses a negative {key}, so Keras could "
+                "not load the file",
+                layer_number=layer_number,
+                label=spec.label,
+                class_name=class_name,
+                key=negative[0],
+            )
         return {
             "module": "keras.layers",
             "class_name": class_name,

@@ -124,6 +124,8 @@ def gelu_derivative(z: Array, p: Params) -> Array:
 def squareplus(z: Array, p: Params) -> Array:
     """(z + sqrt(z^2 + b)) / 2, written so that neither z^2 nor a sum overflows (halves are added), and the sum
     does not cancel for negative z: there it is b / (2 (sqrt(z^2 + b) - z)), as (b / 4) / (root / 2 - z / 2)."""
+    if p["b"] == 0:  # (z + |z|) / 2, relu: the quotient below is 0 / 0 where z / 2 underflows (-5e-324)
+        return where(z >= 0, z, 0.0)
     root = np.hypot(z, math.sqrt(p["b"]))
     with np.errstate(divide="ignore", invalid="ignore"):
         negative = (p["b"] / 4.0) / (root / 2.0 - z / 2.0)
@@ -132,6 +134,8 @@ def squareplus(z: Array, p: Params) -> Array:
 
 def squareplus_derivative(z: Array, p: Params) -> Array:
     """(1 + z / root) / 2; for negative z b / (2 root (root - z)), as (b / root) / (4 (root / 2 - z / 2))."""
+    if p["b"] == 0:  # relu's: at the kink z = 0, the left piece's 0
+        return where(z > 0, 1.0, 0.0)
     root = np.hypot(z, math.sqrt(p["b"]))
     with np.errstate(divide="ignore", invalid="ignore"):
         negative = (p["b"] / root) / (4.0 * (root / 2.0 - z / 2.0))
