@@ -20,7 +20,10 @@ def weighted_sums(inputs: Array, weights: Array) -> Array:
     adds strictly left to right) of each row's products, a bounded number of products at a time.
     """
     if weights.shape[1] <= LEFT_TO_RIGHT:
-        total = inputs[..., 0, None] * weights[:, 0]
+        # in C order whatever the inputs' order (polars' rows come in Fortran order): a reduction along a row of
+        # what follows (softmax's sum) adds in one order, and the same rows give the same bits on every path
+        total = np.empty((*inputs.shape[:-1], weights.shape[0]), dtype=np.result_type(inputs, weights))
+        np.multiply(inputs[..., 0, None], weights[:, 0], out=total)
         for i in range(1, weights.shape[1]):
             total += inputs[..., i, None] * weights[:, i]
         return total
@@ -32,7 +35,7 @@ def weighted_sums(inputs: Array, weights: Array) -> Array:
     parts = [
         _running_sum(inputs[start : start + step, ..., None, :] * weights) for start in range(0, len(inputs), step)
     ]
-    return np.concatenate(parts)
+    return np.ascontiguousarray(np.concatenate(parts))  # C order, as above, whatever the inputs' order
 
 
 def ordered_sum(values: Array) -> Array:

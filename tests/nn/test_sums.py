@@ -48,3 +48,18 @@ def test_a_training_batchs_gradients_add_its_rows_in_order():
         assert db[j] == by_hand(dz[:, j])
         for i in range(3):
             assert dw[j, i] == by_hand(dz[:, j] * rows[:, i])
+
+
+@pytest.mark.parametrize(("rows", "inputs"), [(12, 3), (12, 40), (10, 784)])
+def test_rows_in_fortran_order_give_the_bits_of_rows_in_c_order(rows, inputs):
+    """Polars hands rows over in Fortran order; softmax's sum over a row must add as it does for the careful
+    parser's C-ordered rows (a reduction over a Fortran array adds in another order)."""
+    from neuron_cli.nn.layers import Layer, Network
+
+    rng = np.random.default_rng(11)
+    network = Network((Layer.create(rng.normal(size=(10, inputs)), rng.normal(size=10), "softmax"),))
+    block = rng.normal(size=(rows, inputs)) * 3
+    assert weighted_sums(np.asfortranarray(block), network.layers[0].weights).flags.c_contiguous
+    c_order = network.forward(np.ascontiguousarray(block)).outputs
+    fortran = network.forward(np.asfortranarray(block)).outputs
+    assert c_order.tobytes() == fortran.tobytes()
