@@ -30,7 +30,10 @@ POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about
 POLARS_COLUMNS = 10_000  # wider rows go to np.loadtxt too: polars' cost for each column outweighs its speed
 
 
-_ODD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")  # see values.refuse_odd_characters
+# What NumPy's reader takes for white space and the careful parser refuses (values.refuse_odd_characters): a
+# vertical tab, form feed and \x1c to \x1f. (It refuses other controls and a lone \r itself; text that is not
+# ASCII never reaches it.) Looked for with memchr, six times: 3 ms for 7.6 MB, a regular expression's 164 ms.
+_LOADTXT_SPACES = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 
 
 class StreamError(Exception):
@@ -97,7 +100,7 @@ def fast_parse(block: bytes, width: int) -> Array | None:
         rows = polars.read_rows(block, width)
         if rows is not None:
             return rows
-    if _ODD_BYTES.search(block):  # NumPy's reader would take a vertical tab or form feed for white space
+    if any(space in block for space in _LOADTXT_SPACES):
         return None
     try:
         with warnings.catch_warnings():
