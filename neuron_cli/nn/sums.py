@@ -22,8 +22,9 @@ def weighted_sums(inputs: Array, weights: Array) -> Array:
     if weights.shape[1] <= LEFT_TO_RIGHT:
         # in C order whatever the inputs' order (polars' rows come in Fortran order): a reduction along a row of
         # what follows (softmax's sum) adds in one order, and the same rows give the same bits on every path
-        total = np.empty((*inputs.shape[:-1], weights.shape[0]), dtype=np.result_type(inputs, weights))
-        np.multiply(inputs[..., 0, None], weights[:, 0], out=total)
+        total = inputs[..., 0, None] * weights[:, 0]
+        if not total.flags.c_contiguous:  # (a flag read: a training step's small batches pay nothing more)
+            total = np.ascontiguousarray(total)
         for i in range(1, weights.shape[1]):
             total += inputs[..., i, None] * weights[:, i]
         return total
