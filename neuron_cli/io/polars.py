@@ -13,7 +13,7 @@ from types import ModuleType
 import numpy as np
 
 Array = np.ndarray
-WANTED = [True]  # False: a small input, where polars' import (about 0.12 s) would cost more than it saves
+WANTED = [True]  # False: a small input, where polars' import (about 0.3 s) would cost more than it saves
 
 
 def wanted(worth_it: bool) -> None:

@@ -26,7 +26,7 @@ OUTPUT_WEIGHT = 4  # an output's number, and then its text, take about four time
 MIN_CHUNK_ROWS = 256  # polars' reader costs something for every column: wide rows come at least this many at a time
 MIN_CHUNK_BYTES = 16 << 10
 MAX_CHUNK_BYTES = 16 << 20  # a chunk's text, numbers and outputs stay in tens of MB however wide its rows
-POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about 0.1 s) would cost more
+POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about 0.3 s) would cost more
 POLARS_COLUMNS = 10_000  # wider rows go to np.loadtxt too: polars' cost for each column outweighs its speed
 
 

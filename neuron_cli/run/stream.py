@@ -24,7 +24,7 @@ from .parallel import FileCuts, Piece, can_fork, in_turns, one_arena
 
 Array = np.ndarray
 # A file smaller than POLARS_FROM that gives fewer than POLARS_VALUES outputs (about 9 bytes an input value) is
-# read and written without polars: its import (0.12 s) would cost more than it saves.
+# read and written without polars: its import (0.3 s on top of NumPy's) would cost more than it saves.
 POLARS_FROM = 16 << 20
 POLARS_VALUES = 200_000
 PARSERS = 2  # threads parsing chunks at once: the machines this runs on have two cores or more
