@@ -105,10 +105,16 @@ def check(request: CheckRequest) -> Verdict:
     outputs = forward.outputs
     written = parse_vector(request.expect, "--expect")  # finite numbers only, named where one is not
     if written.size != outputs.size:
+        import re
+
+        decimal_comma = re.fullmatch(r"\s*-?\d+,\d+\s*", request.expect) and outputs.size == 1
         raise NeuronError(
-            "--expect has {given} but there {outputs}",
+            "--expect has {given} but there {outputs}{hint}",
             given=Phrase("{count} value" if written.size == 1 else "{count} values", count=written.size),
             outputs=Phrase("is {count} output" if outputs.size == 1 else "are {count} outputs", count=outputs.size),
+            hint=Phrase("; a decimal point is written {point}", point=request.expect.strip().replace(",", "."))
+            if decimal_comma
+            else "",
         )
     # floating noise (0.1 + 0.2 - 0.3) is the 0 it stands for: its scale says so
     return check_outputs(

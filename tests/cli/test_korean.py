@@ -187,3 +187,12 @@ def test_an_error_built_from_pieces_is_korean_in_every_piece(neuron, tmp_path, m
     run = neuron(*command, "--lang", "ko")
     assert run.code == 2 and korean in run.err
     assert not re.search(r"question|Expected|Unclosed|'s ", run.err)
+
+
+@pytest.mark.parametrize(("lang", "says"), [("en", "a decimal point is written 0.6225"), ("ko", "소수점은 0.6225처럼")])
+def test_an_expected_value_with_a_decimal_comma_is_told_how_to_write_it(neuron, lang, says):
+    run = neuron(
+        "check", "-x", "1,2,3", "-w", "0.5,-0.2,0.1", "-b", "0.1", "-a", "sigmoid", "--expect", "0,6225", "--lang", lang
+    )
+    assert run.code == 2 and says in run.err
+    assert "decimal" not in neuron("check", "-x", "1", "-w", "1", "--expect", "1,2,3").err
