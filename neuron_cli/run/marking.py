@@ -26,6 +26,7 @@ from ..nn.learning import TrainingStep, learning_step
 from ..nn.numbers import is_number
 
 Array = np.ndarray
+ANSWER_LIKE = re.compile(r"[^.]+\.(?:l\d+\.)?(?:y\d+|z\d+|loss|w\d+_\d+|b\d+)")  # q1.y1, q2.l2.w1_1
 ALL_RIGHT_NAMED = 1000  # the summary names the students with every answer right, this many at most
 
 
@@ -112,6 +113,13 @@ def quiz_layout(headers: list[str], quiz: Quiz, id_column: str, line: int) -> La
                 header=headers[column].strip(),
             )
         prefix = key.partition(".")[0]
+        if column not in used and ANSWER_LIKE.fullmatch(key) and quiz.question(prefix) is None:
+            raise NeuronError(  # a typo (q9.y1 for q1.y1) would otherwise leave every student's answer missing
+                "line {line}: column {header!r} names no question of the file (it has {items})",
+                line=line,
+                header=headers[column].strip(),
+                items=", ".join(q.id for q in quiz.questions[:20]) + (", ..." if len(quiz.questions) > 20 else ""),
+            )
         if column not in used and "." in key and quiz.question(prefix) is not None:
             raise NeuronError(
                 "line {line}: column {header!r}: question {question} does not ask for it (it asks {items})",

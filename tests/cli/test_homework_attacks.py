@@ -228,3 +228,9 @@ def test_gradescope_shows_a_reason_as_text_never_as_html(neuron, homework):
     (homework / "s.csv").write_text("student,q1.<img src=x onerror=alert(1)>\nalice,1\n")
     document = json.loads(grade(neuron, "s.csv", "-f", "gradescope", "--student", "alice").out)
     assert document["output_format"] == "text" and "<img" in document["output"]
+
+
+def test_an_answer_column_of_no_question_is_named_not_left_missing_for_everyone(neuron, homework):
+    (homework / "s.csv").write_text("student,q9.y1,email.address\nalice,1,a@b\n")  # q9: a typo for q1
+    run = grade(neuron, "s.csv")
+    assert run.code == 2 and "column 'q9.y1' names no question of the file (it has q1, q2)" in run.err
