@@ -43,10 +43,10 @@ def chunks(source: Source, size: int = BLOCK_BYTES, longest: int = MAX_LINE) -> 
     held = 0  # bytes in the buffer: the start of a line read before, then what was read since
     started = 0.0
     while True:
-        if held == len(buffer):  # one line fills the buffer: it grows, up to the longest line allowed
-            if held >= longest:  # (its line break would make it longer still)
+        if held == len(buffer):  # one line fills the buffer: it grows, up to the longest line allowed and a byte
+            if held > longest:  # (a line of `longest` bytes and its break fits: the chunk's check below refuses it)
                 raise LongLine()
-            buffer.extend(bytes(min(size, longest - held)))
+            buffer.extend(bytes(min(size, longest + 1 - held)))
         with memoryview(buffer) as view:
             count = fill(view[held : size if held < size else len(buffer)])
         if count:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import IO, Any, NamedTuple, TypeVar
 
 from ..errors import NeuronError
-from ..nn.numbers import is_number
 
 PIECE = 1 << 20  # bytes read and decoded at a time
 MAX_FIELD = 1 << 20  # one line may hold up to 1 MiB of text; a longer one is refused, not held whole
@@ -295,13 +294,16 @@ def safe_column(cells: list[str]) -> list[str]:
     return list(map(spreadsheet_safe, cells))
 
 
+_PLAIN_NUMBER = re.compile(r"[+-](?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")  # what a spreadsheet reads as a number
+
+
 def safe_answers(cells: list[str]) -> list[str]:
-    """An answer column as written, a signed number (-0.5, +1e3) included: a spreadsheet reads it as the number
-    it is. Any other cell it would run as a formula (-1+2, =A1, @x) gets a leading '."""
+    """An answer column as written, a signed decimal number (-0.5, +1e3) included: a spreadsheet reads it as the
+    number it is. Any other cell it would take for a formula (-1+2, =A1, @x, -inf) gets a leading '."""
     guarded = safe_column(cells)
     if guarded is cells:
         return cells
-    return [cell if cell[:1] in "+-" and is_number(cell) else spreadsheet_safe(cell) for cell in cells]
+    return [cell if _PLAIN_NUMBER.fullmatch(cell) else spreadsheet_safe(cell) for cell in cells]
 
 
 def unescaped_id(text: str) -> str:

@@ -88,11 +88,12 @@ class Quiz:
     questions: tuple[Question, ...]
 
     def question(self, name: str) -> Question | None:
-        return self._by_id.get(name)
+        """The question of this id, whatever its case (a sheet's headers are read so: Q1 and q1 are one)."""
+        return self._by_id.get(name.lower())
 
     @functools.cached_property
     def _by_id(self) -> dict[str, Question]:  # a sheet's every cell looks its question up: 10,000 questions, too
-        return {q.id: q for q in self.questions}
+        return {q.id.lower(): q for q in self.questions}
 
     def varies(self) -> bool:
         return any(q.vary is not None for q in self.questions)

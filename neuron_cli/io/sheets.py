@@ -168,9 +168,9 @@ def numbers_of(
     if not columns:
         return np.zeros((len(block), 0)), [None] * len(block)
     if decimal_comma:  # (a sheet of decimal commas is read by this careful path alone)
+        wanted = set(columns)
         block = [
-            (line, [fields[c].replace(",", ".") if c in columns else fields[c] for c in range(len(fields))])
-            for line, fields in block
+            (line, [f.replace(",", ".") if c in wanted else f for c, f in enumerate(fields)]) for line, fields in block
         ]
     cells = operator.itemgetter(*columns)  # in C: a row's cells (one column: the cell itself; reshaped below)
     texts = list(map(cells, map(operator.itemgetter(1), block)))

@@ -51,9 +51,9 @@ def pasted(text: str) -> str:
 _ODD = re.compile(r"[^\S \t]|[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
-def refuse_odd_characters(text: str, where: str) -> None:
+def refuse_odd_characters(text: str, where: str, before: int = 0) -> None:
     """Refuse a control or separator character other than a space or a tab, naming it and its place (1 for the
-    first character of `text`)."""
+    first character of `text`, after `before` characters left out)."""
     found = _ODD.search(text)
     if found is None:
         return
@@ -76,7 +76,7 @@ def refuse_odd_characters(text: str, where: str) -> None:
         "{where}: character {position} is {code} ({name}), which separates nothing: separate numbers with commas, "
         "spaces or tabs",
         where=where,
-        position=found.start() + 1,
+        position=before + found.start() + 1,
         code=f"U+{ord(character):04X}",
         name=name,
     )
@@ -86,7 +86,8 @@ def split_values(text: str, where: str) -> list[str]:
     """The fields of a row: separated by commas and/or white space; an empty field stays (and is refused later).
     Any other control or separator character is refused."""
     text = pasted(text)
-    refuse_odd_characters(text, where)
+    ends = len(text) - len(text.lstrip("\r\n"))  # line ends around a value (`read` over a CRLF file) are no part of it
+    refuse_odd_characters(text.strip("\r\n"), where, ends)
     stripped = text.strip()
     return _SEPARATOR.split(stripped) if stripped else [""]
 
@@ -114,9 +115,8 @@ def parse_matrix(text: str, where: str, row_name: str = "neuron") -> Array:
     empty value between commas is.
     """
     text = pasted(text)
-    # lines end at \n (or \r\n, or \r alone: a file from an old Mac); \v, \f and U+2028 are refused in a line
-    ends = re.compile(r"\r\n|\r|\n") if "\n" not in text else re.compile(r"\r?\n")
-    lines = [line for line in ends.split(text) if line.strip() and not line.lstrip().startswith("#")]
+    # lines end at \n, \r\n or \r alone (a file from an old Mac); \v, \f and U+2028 are refused in a line
+    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip() and not line.lstrip().startswith("#")]
     rows = [row for line in lines or [""] for row in line.split(";")]
     vectors = [
         parse_vector(

@@ -120,13 +120,14 @@ def quiz_layout(headers: list[str], quiz: Quiz, id_column: str, line: int) -> La
                 header=headers[column].strip(),
                 items=", ".join(q.id for q in quiz.questions[:20]) + (", ..." if len(quiz.questions) > 20 else ""),
             )
-        if column not in used and "." in key and quiz.question(prefix) is not None:
+        asking = quiz.question(prefix) if column not in used and "." in key else None
+        if asking is not None:
             raise NeuronError(
                 "line {line}: column {header!r}: question {question} does not ask for it (it asks {items})",
                 line=line,
                 header=headers[column].strip(),
-                question=prefix,
-                items=", ".join(e.header for e in quiz.question(prefix).asked),  # type: ignore[union-attr]
+                question=asking.id,
+                items=", ".join(e.header for e in asking.asked),
             )
     names = [c for c in range(len(headers)) if c not in used]
     return Layout(headers, [student, *names], answers, [q.id for q in quiz.questions], student, quiz=quiz)

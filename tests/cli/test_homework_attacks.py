@@ -234,3 +234,19 @@ def test_an_answer_column_of_no_question_is_named_not_left_missing_for_everyone(
     (homework / "s.csv").write_text("student,q9.y1,email.address\nalice,1,a@b\n")  # q9: a typo for q1
     run = grade(neuron, "s.csv")
     assert run.code == 2 and "column 'q9.y1' names no question of the file (it has q1, q2)" in run.err
+
+
+def test_a_question_id_in_capitals_is_found_whatever_the_headers_case(neuron, homework):
+    (homework / "hw1.toml").write_text(QUESTIONS.replace('id = "q1"', 'id = "Q1"'))
+    answers = right_answers("alice")
+    (homework / "s.csv").write_text(sheet([["alice", *answers]]).replace("q1.", "Q1."))
+    assert grade(neuron, "s.csv").code == 0
+    (homework / "t.csv").write_text("student,Q1.b1\nalice,1\n")
+    assert "question Q1 does not ask for it" in grade(neuron, "t.csv").err
+
+
+def test_only_a_plain_signed_number_is_left_unguarded():
+    from neuron_cli.io.csvfile import safe_answers
+
+    cells = ["-0.5", "+1e3", "-.5", "-inf", "-nan", "-1_000", "-Infinity", "0.5"]
+    assert safe_answers(cells) == ["-0.5", "+1e3", "-.5", "'-inf", "'-nan", "'-1_000", "'-Infinity", "0.5"]

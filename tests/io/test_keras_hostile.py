@@ -245,7 +245,7 @@ def test_thousands_of_layers_are_read_in_linear_time(tmp_path):
 def test_a_layer_computed_value_by_value_on_a_wide_input_counts_its_square(tmp_path):
     activation = {"class_name": "Activation", "config": {"name": "a", "activation": "sigmoid"}}
     path = keras_archive(tmp_path / "wide.keras", [input_layer(60000), activation], {})
-    refused(path, r"layer 'a' \(Activation\) on 60000 values is computed as a layer of 60000 x 60000 weights")
+    refused(path, r"layer .a. \(Activation\) on 60000 values is computed with 3600000000 weights")
     small = keras_archive(tmp_path / "small.keras", [input_layer(3), activation], {})
     assert load_model(str(small)).forward(np.zeros((1, 3))).outputs.tolist() == [[0.5, 0.5, 0.5]]
 

@@ -529,3 +529,16 @@ def test_a_line_longer_than_1_mib_is_refused_whatever_the_chunk(neuron, length, 
         run = neuron("compute", "-w", weights, stdin=b"1,2\n" + line + b"3,4\n")
         assert (run.code == 2) == refused and run.out.startswith("3.0")
         assert ("line 2 is longer than 1048576 bytes" in run.err) == refused
+
+
+def test_line_ends_around_a_value_are_no_part_of_it(neuron, tmp_path):
+    assert neuron("compute", "-w", "1,2", "-x", "1,2\r").out == "5.0\n"  # `while read` over a CRLF file
+    assert neuron("check", "-w", "1", "-x", "2", "--expect", "2\n").code == 0
+    (tmp_path / "mixed.txt").write_text("1,2\r3,4\n5,6\r\n", newline="")
+    run = neuron("compute", "-w", "1,1", "-x", f"@{tmp_path / 'mixed.txt'}", "-f", "plain")
+    assert run.out == "3.0\n7.0\n11.0\n"
+
+
+def test_a_last_line_of_exactly_the_limit_without_a_break_is_read(neuron):
+    line = b"1" + b" " * ((1 << 20) - 1)  # 1,048,576 bytes and no line break
+    assert neuron("compute", "-w", "3", stdin=b"2\n" + line).out == "6.0\n3.0\n"

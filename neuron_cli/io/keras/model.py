@@ -109,14 +109,17 @@ def _computed(layer: KerasLayer, before: list[Layer], max_params: int = MAX_PARA
             get(layer.activation).is_identity or (before and before[-1].activation.is_identity and not before[-1].label)
         )
         size = 0 if merged else before[-1].output_size if before and layer.kind == "activation" else _size(layer)
-        squares = 4 if layer.kind == "prelu" else 1  # a PReLU of a slope per unit: two layers of 2 x size x size
-        if sum(part.weights.size for part in before) + squares * size * size > max_params:
+        alpha = layer.arrays.get("alpha") if layer.kind == "prelu" else None
+        per_unit = alpha is not None and not np.all(alpha == alpha.reshape(-1)[0])
+        made = (4 if per_unit else 1) * size * size  # a PReLU of a slope per unit: two layers of 2 x size x size
+        if sum(part.weights.size for part in before) + made > max_params:
             raise NeuronError(
-                "layer {name!r} ({kind}) on {size} values is computed as a layer of {size} x {size} weights, more "
-                "than {limit} parameters in all (--max-params)",
+                "layer {name!r} ({kind}) on {size} values is computed with {count} weights, more than {limit} "
+                "parameters in all (--max-params)",
                 name=layer.name,
                 kind=layer.class_name,
                 size=size,
+                count=made,
                 limit=max_params,
             )
     if layer.kind == "dense":
