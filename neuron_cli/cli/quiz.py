@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import render
 from ..errors import NeuronError
-from ..io.csvfile import records, unescaped_id
+from ..io.csvfile import records, unescaped_id, usable_id
 from ..io.files import open_input
 from ..io.questions import Quiz, load_quiz
 from .build import chosen_format, make_view
@@ -46,7 +46,7 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     names = [unescaped_id(student)] if student is not None else class_list(str(students))
     if not all(names):
         raise NeuronError("--student: an id must not be empty")
-    if any(not name.isprintable() for name in names):
+    if not all(map(usable_id, names)):
         raise NeuronError("--student: an id must be printable text (no control characters, no stray bytes)")
     sheet = QuizSheet(quiz, [(name, quiz.for_student(name)) for name in names])
     render.write("quiz", sheet, view, chosen, sys.stdout)

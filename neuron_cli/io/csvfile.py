@@ -306,6 +306,13 @@ def safe_answers(cells: list[str]) -> list[str]:
     return [cell if _PLAIN_NUMBER.fullmatch(cell) else spreadsheet_safe(cell) for cell in cells]
 
 
+def usable_id(text: str) -> bool:
+    """Whether a student id is one `neuron quiz` gives numbers for, and so one a sheet's row is graded on: not
+    blank, and printable text alone (no control or invisible character, no stray byte)."""
+    text = text.strip()
+    return bool(text) and text.isprintable()
+
+
 def unescaped_id(text: str) -> str:
     """An id as written before spreadsheet_safe guarded it ('@alice is @alice), spaces around it aside, in
     Unicode's composed form (NFC: 김민지 typed on a Mac, in decomposed jamo, is the same student): the id a sheet

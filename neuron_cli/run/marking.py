@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import NeuronError
 from ..io import polars
-from ..io.csvfile import unescaped_id
+from ..io.csvfile import unescaped_id, usable_id
 from ..io.questions import Question, Quiz, draw
 from ..io.sheets import Expected, Schema, check_names, read_schema
 from ..nn.grading import Graded, Tolerance, earned, grade_column
@@ -239,7 +239,7 @@ def _readable(layout: Layout, block: Sequence) -> tuple[list[list[str]], list[Ne
     width, student = len(layout.headers), layout.student
     fields_of = list(map(itemgetter(1), block))
     plain = set(map(itemgetter(2), block)) <= {None} and set(map(len, fields_of)) <= {width}
-    if plain and (student is None or all(map(_good_id, map(itemgetter(student), fields_of)))):
+    if plain and (student is None or all(map(usable_id, map(itemgetter(student), fields_of)))):
         return fields_of, [None] * len(block)  # the common case, in C (map) rather than a Python loop a row
     reasons: list[NeuronError | None] = []
     rows = []
@@ -250,7 +250,7 @@ def _readable(layout: Layout, block: Sequence) -> tuple[list[list[str]], list[Ne
             )
         if problem is None and student is not None and not fields[student].strip():
             problem = NeuronError("the student id is missing")
-        elif problem is None and student is not None and not _good_id(fields[student]):
+        elif problem is None and student is not None and not usable_id(fields[student]):
             problem = NeuronError(
                 "the student id {id!r} holds a control or invisible character; neuron quiz gives no numbers for it",
                 id=fields[student].strip(),
@@ -258,12 +258,6 @@ def _readable(layout: Layout, block: Sequence) -> tuple[list[list[str]], list[Ne
         reasons.append(problem)
         rows.append(fields + [""] * (width - len(fields)) if len(fields) < width else fields[:width])
     return rows, reasons
-
-
-def _good_id(cell: str) -> bool:
-    """Whether a student id is one `neuron quiz` gives numbers for: not blank, and printable text alone."""
-    text = cell.strip()
-    return bool(text) and text.isprintable()
 
 
 def _truths(
