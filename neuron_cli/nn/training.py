@@ -114,6 +114,12 @@ class Trainer:
                     loss=epoch.loss,
                     number=number,
                 )
+            if not all(np.isfinite(layer.weights).all() and np.isfinite(layer.bias).all() for layer in self.layers):
+                raise NeuronError(  # a saturated output can keep the loss finite while a weight runs off to inf
+                    "a weight or bias became infinite or not a number in epoch {number}: training diverged; try a "
+                    "smaller --lr (nothing was saved)",
+                    number=number,
+                )
             yield epoch
             if epoch.mistakes == 0:
                 return

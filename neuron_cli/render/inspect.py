@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from ..i18n import message
 from ..io.models import summary_document
+from .answers import printable
 from .view import View
 
 
@@ -15,7 +16,8 @@ def _rows(model: Any) -> list[list[Any]]:
     for layer in model.layers:
         where = f"{layer.within}/" if layer.within else ""
         shape = "?" if layer.output_shape is None else "(" + ", ".join(["None", *map(str, layer.output_shape)]) + ")"
-        rows.append([f"{where}{layer.name} ({layer.class_name})", shape, str(layer.params), layer.activation or "-"])
+        name = printable(f"{where}{layer.name} ({layer.class_name})")  # a model file's text: escapes shown, not run
+        rows.append([name, shape, str(layer.params), layer.activation or "-"])
     return rows
 
 
@@ -41,7 +43,9 @@ def inspect_table(model: Any, view: View, out: IO[str]) -> None:
     console = make_console(out, color=view.color, width=view.width)
     columns = [Column(message("Layer (type)", view), key=True), Column(message("Output Shape", view), key=True)]
     columns += [Column(message("Param #", view)), Column(message("activation", view), key=True)]
-    console.print(fitted(message("Model: {name}", view, name=model.name), columns, _rows(model), view, console.width))
+    console.print(
+        fitted(message("Model: {name}", view, name=printable(model.name)), columns, _rows(model), view, console.width)
+    )
     console.print(Text(_totals(model, view)))
 
 

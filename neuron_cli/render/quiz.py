@@ -56,7 +56,7 @@ def quiz_text(sheet: Any, view: View) -> list[str]:
             lines.append("")
             lines.append(message("{id} ({points} points)", view, id=question.id, points=full_number(question.points)))
             if question.text:
-                lines.append(f"  {question.text}")
+                lines += [f"  {printable(line)}" for line in question.text.split("\n")]  # the teacher's lines
             lines.append(f"  x = {_numbers(question.inputs)}")
             many = len(question.network.layers) > 1
             for number, layer in enumerate(question.network.layers, start=1):

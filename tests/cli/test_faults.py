@@ -357,3 +357,50 @@ def test_every_line_arrives_through_a_non_blocking_stdout_that_drains_slowly(tmp
     os.close(read_end)
     assert process.wait(timeout=120) == 0 and process.stderr.read() == b""
     assert received.count(b"\n") == 200_000 and received.endswith(b"399999.0\n")
+
+
+def test_escape_codes_in_a_model_or_question_file_are_shown_never_run(neuron, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "esc.json").write_text(
+        '{"name": "\\u001b]0;pwned\\u0007net", "layers": [{"name": "\\u001b[31mRED", "weights": [[1]]}]}'
+    )
+    for fmt in ("plain", "table"):
+        run = neuron("inspect", "esc.json", "-f", fmt)
+        assert run.code == 0 and "\x1b" not in run.out and "\\x1b[31mRED" in run.out
+    (tmp_path / "q.toml").write_text(
+        'seed = "s"\n[[question]]\nid = "q1"\ntext = """\nline one\n\\u001b[2J two"""\nx = [1]\nw = [1]\nask = ["y1"]\n'
+    )
+    shown = neuron("quiz", "q.toml", "--student", "a").out
+    assert "\x1b" not in shown and "  line one\n  \\x1b[2J two\n" in shown
+
+
+def test_weights_that_run_off_to_infinity_end_training_with_one_message(neuron, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "and.csv").write_text("x1,x2,t1\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n")
+    for fmt in ("json", "table", "plain"):  # the loss stays finite (a saturated sigmoid) while a weight is inf
+        run = neuron(
+            "train",
+            "--data",
+            "and.csv",
+            "-w",
+            "0,0",
+            "-a",
+            "sigmoid",
+            "--lr",
+            "1e308",
+            "--epochs",
+            "50",
+            "--optimizer",
+            "adam",
+            "-f",
+            fmt,
+        )
+        assert run.code == 2 and "became infinite or not a number in epoch" in run.err and "Traceback" not in run.err
+
+
+def test_a_json_model_of_thousands_of_layers_is_read_in_linear_time(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps({"layers": [{"weights": [[1.0]]}] * 20000}))
+    start = time.monotonic()
+    assert len(load_model(str(path)).layers) == 20000
+    assert time.monotonic() - start < 15  # a guard against the quadratic read: 25 s for this file before
