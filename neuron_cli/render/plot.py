@@ -46,6 +46,9 @@ def curve(spec: ActivationSpec, z: Array) -> tuple[Array, Array]:
     return spec(pairs)[:, 0], spec.derivative(pairs)[:, 0, 0]
 
 
+NARROWEST = 1e-9  # a range's width relative to its size (or to 1): narrower, the axis' ticks are one number
+
+
 def parse_range(text: str | None, spec: ActivationSpec) -> tuple[float, float]:
     if text is None:
         return spec.activation.plot_range
@@ -55,6 +58,13 @@ def parse_range(text: str | None, spec: ActivationSpec) -> tuple[float, float]:
     start, stop = parse_number(low, "--range start"), parse_number(high, "--range end")
     if not start < stop:
         raise NeuronError("--range needs its start below its end, got {text!r}", text=text)
+    if stop - start < NARROWEST * max(abs(start), abs(stop), 1.0):
+        raise NeuronError(
+            "--range is narrower than a terminal plot can tell apart ({narrowest:g} of its size at the least); got "
+            "{text!r}",
+            narrowest=NARROWEST,
+            text=text,
+        )
     if max(abs(start), abs(stop)) > LIMIT:
         raise NeuronError(
             "--range reaches beyond +-{LIMIT:g}, farther than a terminal plot can show; got {text!r}",

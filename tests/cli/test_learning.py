@@ -428,3 +428,9 @@ def test_a_layer_without_bias_keeps_none_and_explain_says_so(neuron, tmp_path):
     assert "no bias (use_bias: false): nothing to update" in explained.out and "b = 0 -" not in explained.out
     document = json.loads(neuron("compute", "-x", "1,2", "--model", str(model), "--target", "1", "-f", "json").out)
     assert document["layers"][0]["neurons"][0]["update"]["bias"] == 0.0
+
+
+@pytest.mark.parametrize("span", ["0:1e-320", "-1e-310:0", "1e8:100000000.00000002", "0:1e-300"])
+def test_a_range_too_narrow_to_plot_is_refused_not_a_traceback(neuron, span):
+    run = neuron("plot", "sigmoid", f"--range={span}")
+    assert run.code == 2 and "narrower than a terminal plot can tell apart" in run.err and "Traceback" not in run.err
