@@ -71,6 +71,13 @@ def class_list(path: str) -> list[str]:
                 "--students: {path}, line {line}: {problem}", path=path, line=record.line, problem=record.problem
             )
         if column < len(record.fields) and record.fields[column].strip():
+            if not usable_id(record.fields[column]):
+                raise NeuronError(
+                    "--students: {path}, line {line}: the id {id!r} holds a control or invisible character",
+                    path=path,
+                    line=record.line,
+                    id=record.fields[column].strip(),
+                )
             names.append(unescaped_id(record.fields[column]))
     return names
 

@@ -310,9 +310,9 @@ def summary_document(model: KerasModel) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": layer.name}
         if layer.kind == "dense":
             assert layer.kernel is not None
-            entry["weights"] = layer.kernel.T.tolist()
+            entry["weights"] = (layer.kernel.T + 0.0).tolist()  # + 0.0: -0.0 is 0.0, as every machine format says
             if layer.bias is not None:
-                entry["bias"] = layer.bias.tolist()
+                entry["bias"] = (layer.bias + 0.0).tolist()
             else:
                 entry["use_bias"] = False
             entry["activation"] = layer.activation
@@ -320,7 +320,7 @@ def summary_document(model: KerasModel) -> dict[str, Any]:
             entry.update(type="activation", activation=layer.activation)
         elif layer.kind in ("batch_normalization", "prelu"):
             entry["type"] = layer.kind
-            entry.update({key: values.reshape(-1).tolist() for key, values in layer.arrays.items()})
+            entry.update({key: (values.reshape(-1) + 0.0).tolist() for key, values in layer.arrays.items()})
             if layer.kind == "batch_normalization":
                 entry["epsilon"] = layer.settings.get("epsilon", 1e-3)
         elif layer.class_name in ("Flatten", "Reshape"):

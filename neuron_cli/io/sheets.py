@@ -322,8 +322,17 @@ def data_arrays(data: DataSet, outputs: int, network_inputs: int | None) -> tupl
             if problem is not None:
                 _first_problem(block, inputs_at, targets_at, names)
                 raise NeuronError("line {line}: {problem}", line=line, problem=problem)
-            if data.inputs is None and len(fields) != data.width:
+            while len(fields) > data.width and not fields[-1].strip():
+                fields = fields[:-1]  # blank cells after the last column (a spreadsheet's export) name nothing
+            if len(fields) != data.width:
                 _first_problem(block, inputs_at, targets_at, names)
+                if data.inputs is not None:  # a header line names the columns
+                    raise NeuronError(
+                        "line {line} has {fields_count} cells, but the header names {width} columns",
+                        line=line,
+                        fields_count=len(fields),
+                        width=data.width,
+                    )
                 raise NeuronError(
                     "line {line} has {fields_count} values but the first row has {width}",
                     line=line,

@@ -250,3 +250,18 @@ def test_only_a_plain_signed_number_is_left_unguarded():
 
     cells = ["-0.5", "+1e3", "-.5", "-inf", "-nan", "-1_000", "-Infinity", "0.5"]
     assert safe_answers(cells) == ["-0.5", "+1e3", "-.5", "'-inf", "'-nan", "'-1_000", "'-Infinity", "0.5"]
+
+
+def test_a_rosters_unusable_id_is_named_by_its_line(neuron, homework):
+    (homework / "roster.csv").write_text('student\nalice\n"a\x1b[31mb"\n')
+    run = neuron("quiz", "hw1.toml", "--students", "roster.csv", "-f", "json")
+    assert run.code == 2 and "--students: roster.csv, line 3: the id 'a\\x1b[31mb'" in run.err
+
+
+def test_a_training_row_must_fill_the_headers_columns(neuron, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "long.csv").write_text("x1,x2,t1\n0,1,0,hello,world\n1,1,1\n")
+    (tmp_path / "blanks.csv").write_text("x1,x2,t1\n0,1,0,,\n1,1,1\n")  # a spreadsheet's empty cells after the last
+    run = neuron("train", "--data", "long.csv", "-w", "0,0")
+    assert run.code == 2 and "line 2 has 5 cells, but the header names 3 columns" in run.err
+    assert neuron("train", "--data", "blanks.csv", "-w", "0,0").code == 0

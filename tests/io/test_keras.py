@@ -134,3 +134,12 @@ def test_the_command_refuses_an_unknown_layer_with_exit_2(neuron, tmp_path):
             target.writestr(name, data.replace(b'"Dropout"', b'"Conv1D"') if name == "config.json" else data)
     run = neuron("compute", "--model", str(model), "-x", "1,2,3")
     assert run.code == 2 and "Conv1D layer ('dropout')" in run.err and "Traceback" not in run.err
+
+
+def test_a_converted_model_never_writes_minus_zero(tmp_path):
+    from neuron_cli.io.models import model_summary, summary_document
+
+    path = tmp_path / "m.toml"
+    path.write_text('name = "m"\n[[layers]]\nweights = [[1.0, -0.0]]\nbias = [-0.0]\n')
+    text = json.dumps(summary_document(model_summary(str(path))))
+    assert "-0.0" not in text and '"bias": [0.0]' in text
