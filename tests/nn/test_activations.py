@@ -208,3 +208,11 @@ def test_ranges_of_the_bounded_ones(values):
     assert math.isclose(get("softmax")(z).sum(), 1.0, rel_tol=1e-12)
     assert math.isclose(get("sparsemax")(z).sum(), 1.0, rel_tol=1e-9)
     assert (get("sparsemax")(z) >= 0).all()
+
+
+def test_a_layer_wide_jacobian_is_made_only_where_written_and_within_a_limit(neuron):
+    values = ",".join(["0.5"] * 12000)  # its Jacobian: 12000 x 12000, 1.1 GB
+    plain = neuron("activations", "softmax", "--at", values, "-f", "plain")
+    assert plain.code == 0 and plain.out.count(",") == 11999
+    run = neuron("activations", "softmax", "--at", values, "-f", "json")
+    assert run.code == 2 and "12000 x 12000 matrix; give at most 2048 values" in run.err

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -196,18 +197,32 @@ def _parameter_value(text: str, kind: str, where: str) -> Value:
     return parse_number(text, where)
 
 
+MAX_JACOBIAN = 2048  # values a layer-wide activation's Jacobian is written for (a 2048 x 2048 matrix: 32 MiB)
+
+
 @dataclass(frozen=True, eq=False)
 class ActivationValues:
     """An activation at given z: element by element, or for a layer-wide one on the whole vector (then `slopes`
-    is the Jacobian d out_i / d z_j)."""
+    is the Jacobian d out_i / d z_j, made only where it is written)."""
 
     spec: ActivationSpec
     z: Array
     values: Array
-    slopes: Array
+
+    @functools.cached_property
+    def slopes(self) -> Array:
+        if self.spec.layerwise and self.z.size > MAX_JACOBIAN:
+            raise NeuronError(
+                "{name}'s derivative over {count} values is a {count} x {count} matrix; give at most {limit} values "
+                "for it, or --format plain or csv for the values alone",
+                name=self.spec.name,
+                count=self.z.size,
+                limit=MAX_JACOBIAN,
+            )
+        return self.spec.derivative(self.z)
 
 
 def activation_values(spec: ActivationSpec, z: Array) -> ActivationValues:
     z = np.asarray(z, dtype=np.float64).reshape(-1)
     spec.check_size(z.size)
-    return ActivationValues(spec, z, spec(z), spec.derivative(z))
+    return ActivationValues(spec, z, spec(z))
