@@ -3,7 +3,7 @@ curve drawn and the trained model saved. Typer is imported only where the comman
 
 import math
 import sys
-from typing import Any
+from typing import IO, Any, cast
 
 from .. import render
 from ..errors import NeuronError
@@ -28,7 +28,7 @@ from .build import (
     value,
 )
 from .compute import note_still
-from .edge import Outcome
+from .edge import Outcome, ReaderMayLeave, quiet_stdout
 
 HELP = """Train the neuron, layer or network on a data set, epoch by epoch, as Keras's model.fit does.
 
@@ -72,16 +72,19 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     settings = Settings(value(given, "loss") or "half_sse", batch_size, bool(given.get("shuffle")), seed)
     asked = TrainRequest(network, inputs, targets, settings, optimizing, epochs, chosen, view, bool(given.get("plot")))
     note_still(still_layers(network), network)
-    trained, curve = run_training(asked, sys.stdout)
+    stdout = ReaderMayLeave(sys.stdout)  # a reader that leaves early does not stop the model being saved
+    trained, curve = run_training(asked, cast(IO[str], stdout))
     if asked.plot:
         from ..render.console import make_console, unicode_ok
         from ..render.plot import loss_curve
 
         out = make_console(sys.stdout, color=view.color)
-        sys.stdout.write(loss_curve(curve, out.is_terminal and not out.no_color, unicode_ok(out), outcome.lang))
+        stdout.write(loss_curve(curve, out.is_terminal and not out.no_color, unicode_ok(out), outcome.lang))
     if given.get("save_model") is not None:
         save_model_file(trained, given["save_model"])
-    sys.stdout.flush()
+    stdout.flush()
+    if stdout.gone:
+        quiet_stdout()
     return 0
 
 

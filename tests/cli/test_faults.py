@@ -404,3 +404,15 @@ def test_a_json_model_of_thousands_of_layers_is_read_in_linear_time(tmp_path):
     start = time.monotonic()
     assert len(load_model(str(path)).layers) == 20000
     assert time.monotonic() - start < 15  # a guard against the quadratic read: 25 s for this file before
+
+
+def test_a_training_run_whose_reader_leaves_early_still_saves_its_model(tmp_path):
+    (tmp_path / "and.csv").write_text("x1,x2,t1\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n")
+    model = tmp_path / "m.json"
+    command = (
+        f"cd {tmp_path} && {' '.join(neuron_command())} train --data and.csv -w 0,0 -f csv --epochs 20000 "
+        f"--save-model m.json | head -1 > /dev/null; echo ${{PIPESTATUS[0]}}"
+    )
+    done = subprocess.run(["bash", "-c", command], capture_output=True, timeout=120)
+    assert done.stdout.decode().strip() == "0" and done.stderr == b""
+    assert json.loads(model.read_text())["layers"][0]["weights"]  # saved, as the run would have without head
