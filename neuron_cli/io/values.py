@@ -51,6 +51,14 @@ def pasted(text: str) -> str:
 _ODD = re.compile(r"[^\S \t]|[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
+def has_odd_character(text: str) -> bool:
+    """Whether `text` holds a control or separator character refuse_odd_characters refuses (in ASCII, what
+    float() takes for white space besides a space and a tab: found by memchr, six times)."""
+    if text.isascii():
+        return any(space in text for space in ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f"))
+    return _ODD.search(text) is not None
+
+
 def refuse_odd_characters(text: str, where: str, before: int = 0) -> None:
     """Refuse a control or separator character other than a space or a tab, naming it and its place (1 for the
     first character of `text`, after `before` characters left out)."""

@@ -265,3 +265,11 @@ def test_a_training_row_must_fill_the_headers_columns(neuron, tmp_path, monkeypa
     run = neuron("train", "--data", "long.csv", "-w", "0,0")
     assert run.code == 2 and "line 2 has 5 cells, but the header names 3 columns" in run.err
     assert neuron("train", "--data", "blanks.csv", "-w", "0,0").code == 0
+
+
+def test_a_data_cell_with_a_vertical_tab_or_no_break_space_is_refused(neuron, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for cell in ("1\x0b", "1\xa0", "\u20281"):
+        (tmp_path / "d.csv").write_text(f"x1,t1\n{cell},0\n", encoding="utf-8")
+        run = neuron("train", "--data", "d.csv", "-w", "0")
+        assert run.code == 2 and "line 2, x1: character" in run.err and "which separates nothing" in run.err
