@@ -4,7 +4,7 @@ parser's own errors (an unknown option, a value of the wrong type) become a mess
 # No `from __future__ import annotations`: see params.py.
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -68,6 +68,36 @@ def make_app() -> typer.Typer:
     return app
 
 
+def _repeated_option(group: Any, arguments: list[str]) -> str | None:
+    """The first option of the command that takes one value but is given twice (--at 1 --at 2), or None."""
+    at = next((k for k, word in enumerate(arguments) if word in getattr(group, "commands", {})), None)
+    if at is None:
+        return None
+    single = {
+        flag: param.opts[0]
+        for param in group.commands[arguments[at]].params
+        if getattr(param, "param_type_name", "") == "option"
+        and not (param.multiple or getattr(param, "is_flag", False) or getattr(param, "count", False))
+        for flag in param.opts
+    }
+    seen: set[str] = set()
+    words = arguments[at + 1 :]
+    k = 0
+    while k < len(words):
+        word = words[k]
+        if word == "--":
+            break
+        flag = word.split("=", 1)[0] if word.startswith("--") else word
+        if flag in single:
+            if single[flag] in seen:
+                return word.split("=", 1)[0]
+            seen.add(single[flag])
+            k += 1 if "=" in word else 2  # its value follows, unless it is given with =
+            continue
+        k += 1
+    return None
+
+
 def run(arguments: list[str], lang: str) -> int:
     """The `neuron` command through Typer, in the language `lang` (--help is written in it too); its exit code."""
     command = typer.main.get_command(make_app())
@@ -75,6 +105,16 @@ def run(arguments: list[str], lang: str) -> int:
 
     translate(command, lang)  # in English too: a command's short help whole, and words measured as a terminal does
     translate_click()
+    repeated = _repeated_option(command, arguments)
+    if repeated is not None:  # click would keep the last value silently: an option that would be ignored
+        report(
+            message(
+                "error: {problem}",
+                lang,
+                problem=message("{option} is given twice; give it once", lang, option=repeated),
+            )
+        )
+        return USAGE
     try:
         code = command.main(args=arguments, prog_name="neuron", standalone_mode=False)
     except click_errors.NoArgsIsHelpError as problem:  # `neuron` alone: the help, as no_args_is_help asks

@@ -74,3 +74,22 @@ def test_the_fast_path_takes_only_plain_command_lines():
         ["compute", "-x", "1", "-w", "1", "--digits", "two", "-f", "plain"],
     ):
         assert fast_options(unusual) is None, unusual
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["activations", "sigmoid", "--at", "1", "--at", "2", "-f", "plain"],
+        ["truth-table", "-w", "1,1", "-a", "step", "--gate", "and", "--gate", "or"],
+        ["compute", "-x", "1,2", "-w", "1,1", "--x=3,4"],
+        ["compute", "-x", "1", "-w", "1", "-f", "plain", "--format", "json"],
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_refused_not_overridden(neuron, args):
+    run = neuron(*args)
+    assert run.code == 2 and "is given twice; give it once" in run.err and run.out == ""
+
+
+def test_a_repeatable_option_still_repeats(neuron):
+    assert neuron("plot", "sigmoid", "--at", "1", "--at", "2", "--width", "20", "--height", "5").code == 0
+    assert neuron("compute", "-x", "1,2", "-w", "1,1", "-w", "2,2", "-f", "plain").out == "3.0,6.0\n"
