@@ -119,33 +119,6 @@ def _wrapped(text: str) -> str:
     return "\n".join(wrap_text(line, max(width - 1, 20), "", indent) for line in text.splitlines())
 
 
-class ReaderMayLeave:
-    """Standard output whose reader may leave early (`neuron train ... | head -1`): what is written after it has
-    left goes nowhere, and the run goes on to its end (a training run still saves its model), as `check
-    --answers` still grades the whole sheet. Everything else is the stream's own."""
-
-    def __init__(self, out: Any) -> None:
-        self.out, self.gone = out, False
-
-    def write(self, text: str) -> int:
-        if not self.gone:
-            try:
-                return int(self.out.write(text))
-            except BrokenPipeError:
-                self.gone = True
-        return len(text)
-
-    def flush(self) -> None:
-        if not self.gone:
-            try:
-                self.out.flush()
-            except BrokenPipeError:
-                self.gone = True
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.out, name)
-
-
 def quiet_stdout() -> None:
     """Point stdout at /dev/null so that Python's flush at exit finds nothing left to fail on."""
     with contextlib.suppress(OSError, ValueError, AttributeError):

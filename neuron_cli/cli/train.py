@@ -7,7 +7,7 @@ from typing import IO, Any, cast
 
 from .. import render
 from ..errors import NeuronError
-from ..io.files import open_input
+from ..io.files import Sink, open_input
 from ..io.models import check_savable, load_model, save_model_file
 from ..io.sheets import DataSet, data_arrays, read_data
 from ..nn.layers import Network
@@ -28,7 +28,7 @@ from .build import (
     value,
 )
 from .compute import note_still
-from .edge import Outcome, ReaderMayLeave, quiet_stdout
+from .edge import Outcome, quiet_stdout
 
 HELP = """Train the neuron, layer or network on a data set, epoch by epoch, as Keras's model.fit does.
 
@@ -72,7 +72,7 @@ def run(given: dict[str, Any], outcome: Outcome) -> int:
     settings = Settings(value(given, "loss") or "half_sse", batch_size, bool(given.get("shuffle")), seed)
     asked = TrainRequest(network, inputs, targets, settings, optimizing, epochs, chosen, view, bool(given.get("plot")))
     note_still(still_layers(network), network)
-    stdout = ReaderMayLeave(sys.stdout)  # a reader that leaves early does not stop the model being saved
+    stdout = Sink(sys.stdout)  # a reader that leaves early does not stop the model being saved
     trained, curve = run_training(asked, cast(IO[str], stdout))
     if asked.plot:
         from ..render.console import make_console, unicode_ok

@@ -8,7 +8,7 @@ import contextlib
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -322,3 +322,31 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+class Sink:
+    """A report's output whose reader may go away (`| head -1`): the rest is written nowhere and the run goes on
+    to its end, so that a sheet is still graded whole (its exit code tells whether every row passed) and a
+    training run still saves its model."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out, self.gone = out, False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self.out.write(text)
+            except BrokenPipeError:
+                self.gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.out.flush()
+            except BrokenPipeError:
+                self.gone = True
+
+    def __getattr__(self, name: str) -> Any:
+        """The rest is the output's own: whether it is a terminal (and how wide), its encoding."""
+        return getattr(self.out, name)

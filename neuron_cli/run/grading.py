@@ -19,6 +19,7 @@ from ..errors import NeuronError
 from ..io import polars
 from ..io.chunks import FileRange, known_size
 from ..io.csvfile import Dialect, Record, records, unescaped_id
+from ..io.files import Sink
 from ..nn.numbers import is_number
 from ..render import Format
 from .marking import Layout, Marks, added, mark, mark_columns, quiz_layout, tally, teacher_layout
@@ -43,33 +44,6 @@ class SheetPart:
     first: bool = True
     last: bool = False
     counts: dict[str, Any] = field(default_factory=dict)
-
-
-class Sink:
-    """The report's output; should its reader go away (`| head -1`), the rest is graded unwritten, so that the
-    exit code still tells whether every row passed."""
-
-    def __init__(self, out: IO[str]) -> None:
-        self.out, self.gone = out, False
-
-    def write(self, text: str) -> int:
-        if not self.gone:
-            try:
-                self.out.write(text)
-            except BrokenPipeError:
-                self.gone = True
-        return len(text)
-
-    def flush(self) -> None:
-        if not self.gone:
-            try:
-                self.out.flush()
-            except BrokenPipeError:
-                self.gone = True
-
-    def __getattr__(self, name: str) -> Any:
-        """The rest is the output's own: whether it is a terminal (and how wide), its encoding."""
-        return getattr(self.out, name)
 
 
 def run_sheet(source: Any, request: GradeRequest, out: IO[str]) -> tuple[dict[str, Any], bool]:
