@@ -54,7 +54,13 @@ def quiz_text(sheet: Any, view: View) -> list[str]:
         lines.append(message("Questions for {student}", view, student=printable(student)))
         for question in quiz.questions:
             lines.append("")
-            lines.append(message("{id} ({points} points)", view, id=question.id, points=full_number(question.points)))
+            points = full_number(question.points)
+            one = question.points == 1
+            lines.append(
+                message(
+                    "{id} ({points} point)" if one else "{id} ({points} points)", view, id=question.id, points=points
+                )
+            )
             if question.text:
                 lines += [f"  {printable(line)}" for line in question.text.split("\n")]  # the teacher's lines
             lines.append(f"  x = {_numbers(question.inputs)}")

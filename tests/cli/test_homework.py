@@ -252,3 +252,9 @@ def test_what_a_person_reads_fits_the_terminal(neuron, homework, width, lang):
         shown = neuron(*args, "--lang", lang, tty=True, env=env)
         widths = [Text.from_ansi(line).cell_len for line in shown.out.splitlines()]
         assert shown.out and max(widths) <= width, shown.out
+
+
+def test_a_question_of_one_point_says_point(neuron, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q.toml").write_text('[[question]]\nid = "q1"\nx = [1]\nw = [1]\nask = ["y1"]\n')
+    assert "q1 (1 point)\n" in neuron("quiz", "q.toml", "--student", "a", "-f", "table").out
