@@ -15,7 +15,7 @@ from ..nn.layers import Network
 from ..nn.numbers import is_number, parse_number
 from . import polars
 from .chunks import MAX_LINE, Source, numbered_chunks
-from .values import split_values
+from .values import ASCII_ODD_SPACES, split_values
 
 Array = np.ndarray
 # Input values a chunk holds, an output counted as OUTPUT_WEIGHT: 1.6 MB of 8 inputs a row. Polars' reader costs
@@ -30,10 +30,9 @@ POLARS_BYTES = 1 << 16  # smaller blocks go to np.loadtxt: polars' import (about
 POLARS_COLUMNS = 10_000  # wider rows go to np.loadtxt too: polars' cost for each column outweighs its speed
 
 
-# What NumPy's reader takes for white space and the careful parser refuses (values.refuse_odd_characters): a
-# vertical tab, form feed and \x1c to \x1f. (It refuses other controls and a lone \r itself; text that is not
-# ASCII never reaches it.) Looked for with memchr, six times: 3 ms for 7.6 MB, a regular expression's 164 ms.
-_LOADTXT_SPACES = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+# What NumPy's reader takes for white space and the careful parser refuses (values.ASCII_ODD_SPACES; it refuses
+# other controls and a lone \r itself, and text that is not ASCII never reaches it)
+_LOADTXT_SPACES = tuple(space.encode() for space in ASCII_ODD_SPACES)
 
 
 class StreamError(Exception):
